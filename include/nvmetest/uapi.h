@@ -1,0 +1,437 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * nvmetest kernel <-> user ABI.
+ *
+ * Shared verbatim by nvmetest.ko and libnvmetest. Rules:
+ *  - only __u8/__u16/__u32/__u64, explicit padding, sizes a multiple of 8;
+ *  - every struct has flags and reserved space; unknown flags or non-zero
+ *    reserved fields give -EINVAL;
+ *  - extend only by appending; an incompatible change takes a new number;
+ *  - NVT_IOCTL_GET_INFO (nr 0) is frozen forever.
+ *
+ * Errors common to every ioctl on /dev/nvmetestN:
+ *  -ENOTTY  unknown ioctl number (or wrong size encoded in it)
+ *  -EFAULT  the argument pointer is not readable/writable
+ *  -ENODEV  the controller was unbound or removed after the file was opened
+ *
+ * mmap() on /dev/nvmetestN takes an offset an ioctl handed out (plus a
+ * page multiple within that region) and a length within the region.
+ * Errors: -EINVAL (an offset of no region, a length beyond the region, a
+ * DMA buffer mapped without MAP_SHARED), -ENOENT (no buffer there: freed,
+ * or never allocated by this file), -EPERM (PROT_WRITE on a command log),
+ * -ENODEV (after unbind). Mappings made before an unbind stay valid memory
+ * until munmap(); they cannot be split (partial munmap or mprotect:
+ * -EINVAL) nor grown.
+ */
+#ifndef NVMETEST_UAPI_H
+#define NVMETEST_UAPI_H
+
+#include <linux/types.h>
+#include <linux/ioctl.h>
+
+#define NVT_ABI_VERSION		1
+
+/* ioctl type byte; unassigned in Documentation/userspace-api/ioctl */
+#define NVT_IOCTL_TYPE		0xE4
+
+/* Feature bits reported by NVT_IOCTL_GET_INFO (out.features). */
+#define NVT_FEATURE_REGS	(1ULL << 0)	/* READ_REG / WRITE_REG */
+#define NVT_FEATURE_CONFIG	(1ULL << 1)	/* READ_CONFIG / WRITE_CONFIG */
+#define NVT_FEATURE_GENL	(1ULL << 2)	/* "nvmetest" generic netlink */
+#define NVT_FEATURE_DMABUF	(1ULL << 3)	/* ALLOC_BUF / FREE_BUF, mmap */
+#define NVT_FEATURE_ADMIN	(1ULL << 4)	/* SETUP_ADMIN, SUBMIT/REAP_ADMIN */
+#define NVT_FEATURE_CMDLOG	(1ULL << 5)	/* MAP_CMDLOG */
+#define NVT_FEATURE_EVENTS	(1ULL << 6)	/* netlink "events" group */
+
+/**
+ * struct nvt_ioctl_get_info - NVT_IOCTL_GET_INFO, frozen forever.
+ * @in.output_size_bytes: bytes of @out the caller has room for; the kernel
+ *	fills min(this, sizeof(out)) bytes and zero-fills what it does not know.
+ * @in.flags: must be 0.
+ * @out.output_size_bytes: sizeof(out) as the kernel knows it.
+ * @out.abi_version: NVT_ABI_VERSION of the module.
+ * @out.features: NVT_FEATURE_* bits.
+ * @out.pci_domain, pci_bus, pci_dev, pci_fn: the bound function's address.
+ * @out.vendor_id, device_id, subsys_vendor_id, subsys_device_id: PCI ids.
+ * @out.class_code: 24-bit class code (0x010802 for NVMe).
+ * @out.config_size: bytes of config space (256, or 4096 with extended space).
+ * @out.bar0_size: length of BAR0 in bytes.
+ * @out.minor: N of /dev/nvmetestN.
+ *
+ * Errors: -EINVAL (in.flags or in.reserved non-zero).
+ */
+struct nvt_ioctl_get_info {
+	struct {
+		__u32 output_size_bytes;
+		__u32 flags;
+		__u64 reserved[3];
+	} in;
+	struct {
+		__u32 output_size_bytes;
+		__u32 abi_version;
+		__u64 features;
+		__u32 pci_domain;
+		__u8 pci_bus;
+		__u8 pci_dev;
+		__u8 pci_fn;
+		__u8 pad0;
+		__u16 vendor_id;
+		__u16 device_id;
+		__u16 subsys_vendor_id;
+		__u16 subsys_device_id;
+		__u32 class_code;
+		__u32 config_size;
+		__u64 bar0_size;
+		__u32 minor;
+		__u32 pad1;
+		__u64 reserved[8];
+	} out;
+};
+
+/**
+ * struct nvt_ioctl_access - one register or config-space access.
+ * Used by NVT_IOCTL_READ_REG, NVT_IOCTL_WRITE_REG (BAR0, @width 4 or 8;
+ * an 8-byte access is done low dword first, as NVMe 1.4 section 3.1 allows)
+ * and NVT_IOCTL_READ_CONFIG, NVT_IOCTL_WRITE_CONFIG (PCI config space,
+ * @width 1, 2 or 4).
+ * @flags: must be 0.
+ * @width: access size in bytes.
+ * @offset: byte offset, a multiple of @width.
+ * @value: read: written by the kernel (zero-extended); write: the value,
+ *	whose bits above @width must be zero.
+ * @reserved: must be zero.
+ *
+ * Errors: -EINVAL (flags, reserved, width, misaligned offset, value too wide),
+ * -ERANGE (offset + width beyond BAR0 or beyond the config space),
+ * -EIO (config space only: the platform failed the config access).
+ */
+struct nvt_ioctl_access {
+	__u32 flags;
+	__u32 width;
+	__u64 offset;
+	__u64 value;
+	__u64 reserved[2];
+};
+
+#define NVT_IOCTL_GET_INFO	_IOWR(NVT_IOCTL_TYPE, 0, struct nvt_ioctl_get_info)
+#define NVT_IOCTL_READ_REG	_IOWR(NVT_IOCTL_TYPE, 1, struct nvt_ioctl_access)
+#define NVT_IOCTL_WRITE_REG	_IOW(NVT_IOCTL_TYPE, 2, struct nvt_ioctl_access)
+#define NVT_IOCTL_READ_CONFIG	_IOWR(NVT_IOCTL_TYPE, 3, struct nvt_ioctl_access)
+#define NVT_IOCTL_WRITE_CONFIG	_IOW(NVT_IOCTL_TYPE, 4, struct nvt_ioctl_access)
+
+/*
+ * DMA buffers. Memory the device reads and writes is always kernel memory:
+ * a buffer is allocated by the kernel, mapped into the process with mmap(),
+ * and named in commands by its handle. A freed buffer (or a closed file)
+ * keeps its memory until no outstanding command and no mapping uses it, so
+ * the device can never write into memory that was given back.
+ */
+#define NVT_BUF_MAX_SIZE	(4ULL << 20)	/* physically contiguous */
+
+/**
+ * struct nvt_ioctl_alloc_buf - NVT_IOCTL_ALLOC_BUF: allocate a DMA buffer.
+ * @flags: must be 0.
+ * @handle: out: the buffer's name in later ioctls of this file (never 0).
+ * @size: bytes wanted, 1 .. NVT_BUF_MAX_SIZE (rounded up to whole pages);
+ *	the memory is zeroed.
+ * @mmap_offset: out: pass to mmap() to map the buffer.
+ * @mmap_size: out: the length to map (@size rounded up to pages).
+ * @iova: out: the device address of byte 0; the buffer is contiguous in
+ *	the device's address space, for tests that build their own PRPs.
+ * @reserved: must be zero.
+ *
+ * Errors: -EINVAL (flags, reserved, size 0 or above NVT_BUF_MAX_SIZE),
+ * -ENOMEM (no contiguous DMA memory of that size).
+ */
+struct nvt_ioctl_alloc_buf {
+	__u32 flags;
+	__u32 handle;
+	__u64 size;
+	__u64 mmap_offset;
+	__u64 mmap_size;
+	__u64 iova;
+	__u64 reserved[3];
+};
+
+/**
+ * struct nvt_ioctl_free_buf - NVT_IOCTL_FREE_BUF: give a buffer back.
+ * @flags: must be 0.
+ * @handle: the buffer; the handle is invalid at once, the memory lives on
+ *	while a command or a mapping still uses it.
+ * @reserved: must be zero.
+ *
+ * Errors: -EINVAL (flags, reserved), -ENOENT (no such handle in this file).
+ */
+struct nvt_ioctl_free_buf {
+	__u32 flags;
+	__u32 handle;
+	__u64 reserved[3];
+};
+
+/*
+ * Admin queue (NVMe 1.4 section 7.6.1). User space drives CC and CSTS with
+ * register access; the kernel owns the queue memory, the CIDs and the PRPs.
+ */
+#define NVT_ADMIN_MAX_DEPTH	4096	/* AQA.ASQS/ACQS hold 12 bits */
+
+/**
+ * struct nvt_ioctl_setup_admin - NVT_IOCTL_SETUP_ADMIN: (re)create the admin
+ * queue pair and program AQA, ASQ and ACQ. Needs the controller disabled
+ * (CC.EN = 0 and CSTS.RDY = 0), so the device no longer touches the old
+ * queues: every command still outstanding on them (admin, and IO queues of
+ * later ABI versions) is completed at once with NVT_CPL_F_CANCELLED.
+ * Publishes NVT_EVENT_RESET.
+ * @flags: must be 0.
+ * @sq_depth: admin SQ entries, 2 .. NVT_ADMIN_MAX_DEPTH.
+ * @cq_depth: admin CQ entries, 2 .. NVT_ADMIN_MAX_DEPTH.
+ * @reserved: must be zero.
+ *
+ * Errors: -EINVAL (flags, reserved, depth), -EBUSY (CC.EN or CSTS.RDY is
+ * set), -ENOMEM, -EIO (no interrupt vector could be set up).
+ */
+struct nvt_ioctl_setup_admin {
+	__u32 flags;
+	__u16 sq_depth;
+	__u16 cq_depth;
+	__u64 reserved[3];
+};
+
+/**
+ * struct nvt_ioctl_submit_admin - NVT_IOCTL_SUBMIT_ADMIN: send one admin
+ * command. The kernel copies @sqe, then sets the CID (CDW0 bits 31:16),
+ * clears PSDT (CDW0 bits 15:14: PRPs) and MPTR (CDW4-5), and fills PRP1 and
+ * PRP2 (CDW6-9) from the buffer, with a PRP list when the range spans more
+ * than two pages (NVMe 1.4 section 4.3); everything else (opcode, fuse,
+ * NSID, CDW2-3, CDW10-15) is sent as given, legal or not.
+ * Create I/O SQ/CQ (01h/05h) and Doorbell Buffer Config (7Ch) make the
+ * device use the buffer beyond the command's completion: their buffer stays
+ * allocated until the next NVT_IOCTL_SETUP_ADMIN, and the device must not
+ * be told memory outside it: Create I/O SQ/CQ needs PC (CDW11 bit 0) set
+ * (-EPERM otherwise: the buffer would be a PRP list) and a range that holds
+ * the whole queue, CDW10.QSIZE + 1 entries of 2 ^ CC.IOSQES (at least 64)
+ * or 2 ^ CC.IOCQES (at least 16) bytes (-ERANGE otherwise); Doorbell
+ * Buffer Config needs a range of exactly two memory pages starting on a
+ * memory page boundary (-ERANGE otherwise): PRP1 is the shadow doorbell
+ * page, PRP2 the EventIdx page. Set Features Host Memory Buffer (0Dh) with
+ * EHB set is refused (-EPERM): its descriptor list holds addresses the
+ * kernel cannot check.
+ * @flags: must be 0.
+ * @buf_handle: the data buffer, or 0 for none (then @buf_offset and
+ *	@buf_len must be 0).
+ * @buf_offset: byte offset of the data in the buffer (any alignment: an
+ *	unaligned PRP1 is the test's business), below the buffer's size
+ *	(its @mmap_size).
+ * @buf_len: bytes of data, @buf_offset + @buf_len <= the buffer's size.
+ *	The PRPs describe exactly this range, for a memory page size of
+ *	2 ^ (12 + CC.MPS) as read at submission; the device decides by its
+ *	own transfer length whether PRP2 is a page or a list (section 4.3),
+ *	so @buf_len should be what the command transfers: a device that
+ *	transfers more goes past the range.
+ * @timeout_ms: host timeout; 0 for none (e.g. AER). When it expires the
+ *	command is completed to the caller with NVT_CPL_F_TIMEOUT and status
+ *	NVT_STATUS_HOST_TIMEOUT, NVT_EVENT_TIMEOUT is published, and the CID
+ *	and buffer stay held until the device completes it or the queue is
+ *	set up again.
+ * @tag: returned unchanged in the completion.
+ * @sqe: the 64-byte submission queue entry, CDW0 first.
+ * @cid: out: the command identifier the kernel assigned.
+ * @reserved: must be zero.
+ *
+ * Errors: -EINVAL (flags, reserved, offset/length without a buffer),
+ * -ENOENT (no such buffer handle), -ERANGE (data beyond the buffer, or a
+ * range that breaks the rules above), -EPERM (see above), -ENXIO (no admin
+ * queue: NVT_IOCTL_SETUP_ADMIN first), -EBUSY (admin SQ full, or every CID
+ * in use: at most min(sq_depth, cq_depth) - 1 commands are outstanding, a
+ * timed-out one included), -ENOMEM.
+ */
+struct nvt_ioctl_submit_admin {
+	__u32 flags;
+	__u32 buf_handle;
+	__u64 buf_offset;
+	__u32 buf_len;
+	__u32 timeout_ms;
+	__u64 tag;
+	__u32 sqe[16];
+	__u16 cid;
+	__u16 pad0[3];
+	__u64 reserved[2];
+};
+
+/* nvt_completion.flags */
+#define NVT_CPL_F_TIMEOUT	(1U << 0)	/* host timeout, CQE made up */
+#define NVT_CPL_F_CANCELLED	(1U << 1)	/* queue torn down, CQE made up */
+
+/* Made-up statuses, vendor specific type 7 (NVMe 1.4 figure 125). */
+#define NVT_STATUS_HOST_TIMEOUT		0x7ff
+#define NVT_STATUS_HOST_CANCELLED	0x7fe
+
+/**
+ * struct nvt_completion - one completed command, as NVT_IOCTL_REAP_ADMIN
+ * returns it.
+ * @cqe: the 16-byte completion queue entry (DW0..DW3) as the device wrote
+ *	it; for NVT_CPL_F_TIMEOUT/CANCELLED, DW3 holds the made-up status
+ *	(bits 31:17) and the CID, the rest is zero.
+ * @tag: the submitter's tag.
+ * @submit_ns: CLOCK_MONOTONIC time of the doorbell write.
+ * @complete_ns: CLOCK_MONOTONIC time the completion was seen.
+ * @flags: NVT_CPL_F_*.
+ * @cid: the command identifier.
+ * @sqid: the submission queue (0: admin).
+ */
+struct nvt_completion {
+	__u32 cqe[4];
+	__u64 tag;
+	__u64 submit_ns;
+	__u64 complete_ns;
+	__u32 flags;
+	__u16 cid;
+	__u16 sqid;
+};
+
+/**
+ * struct nvt_ioctl_reap_admin - NVT_IOCTL_REAP_ADMIN: collect completions
+ * of admin commands this file submitted. Waits until at least one is there
+ * or @timeout_ms passes (0: do not wait). poll() on the file reports
+ * POLLIN while completions are waiting.
+ * @flags: must be 0.
+ * @timeout_ms: the longest wait.
+ * @max_entries: room in @entries (1 .. 4096).
+ * @count: out: completions written to @entries (0 if the wait timed out).
+ * @entries: user pointer to struct nvt_completion[@max_entries].
+ * @reserved: must be zero.
+ *
+ * After an unbind, the completions already queued (those of the commands
+ * the unbind cancelled included) can still be reaped; then -ENODEV.
+ *
+ * Errors: -EINVAL (flags, reserved, max_entries), -EFAULT (@entries),
+ * -EINTR (a signal came while waiting; nothing was lost).
+ */
+struct nvt_ioctl_reap_admin {
+	__u32 flags;
+	__u32 timeout_ms;
+	__u32 max_entries;
+	__u32 count;
+	__u64 entries;
+	__u64 reserved[2];
+};
+
+/*
+ * Command log: a ring per queue of the latest commands and completions,
+ * mapped read-only so another process can read it live. The kernel writes
+ * the admin queue's ring.
+ */
+#define NVT_CMDLOG_MAGIC	0x4e56434cU	/* "NVCL" */
+#define NVT_CMDLOG_ENTRIES	2048
+
+/**
+ * struct nvt_cmdlog_header - the first 64 bytes of a mapped command log.
+ * @magic: NVT_CMDLOG_MAGIC.
+ * @entry_size: sizeof(struct nvt_cmdlog_entry) as the kernel knows it.
+ * @nr_entries: entries in the ring (a power of two).
+ * @qid: the queue it logs.
+ * @next: commands logged so far; the newest is at (@next - 1) % @nr_entries.
+ */
+struct nvt_cmdlog_header {
+	__u32 magic;
+	__u32 entry_size;
+	__u32 nr_entries;
+	__u32 qid;
+	__u64 next;
+	__u64 reserved[5];
+};
+
+/**
+ * struct nvt_cmdlog_entry - one logged command; the entries follow the
+ * header, the command of log index i in entry i % nr_entries. An entry is
+ * written more than once (at submission, at completion, and again for a
+ * late completion after a host timeout), so @seq is a sequence count: the
+ * writer makes it odd, writes, then makes it even again, each step adding 1
+ * (it never goes back, 0 means never written). A reader copies the entry
+ * and keeps the copy only if @seq was even, non-zero and unchanged before
+ * and after the copy, then checks @index to know which command it holds.
+ * @sqe: the submission queue entry as sent (CID and PRPs filled in).
+ * @cqe: the completion entry, zero until @complete_ns is set.
+ * @submit_ns: CLOCK_MONOTONIC time of submission.
+ * @complete_ns: CLOCK_MONOTONIC time of completion, 0 while outstanding.
+ * @seq: see above.
+ * @flags: NVT_CPL_F_* once completed.
+ * @index: the command's log index (0 for the first command logged).
+ */
+struct nvt_cmdlog_entry {
+	__u32 sqe[16];
+	__u32 cqe[4];
+	__u64 submit_ns;
+	__u64 complete_ns;
+	__u64 seq;
+	__u32 flags;
+	__u32 pad0;
+	__u64 index;
+	__u64 reserved[1];
+};
+
+/**
+ * struct nvt_ioctl_map_cmdlog - NVT_IOCTL_MAP_CMDLOG: where to mmap() the
+ * command log of a queue (read-only, PROT_READ only).
+ * @flags: must be 0.
+ * @qid: the queue; 0 is the admin queue.
+ * @mmap_offset: out: pass to mmap().
+ * @mmap_size: out: header plus entries, rounded up to pages.
+ * @reserved: must be zero.
+ *
+ * Errors: -EINVAL (flags, reserved), -ENOENT (no such queue).
+ */
+struct nvt_ioctl_map_cmdlog {
+	__u32 flags;
+	__u32 qid;
+	__u64 mmap_offset;
+	__u64 mmap_size;
+	__u64 reserved[3];
+};
+
+#define NVT_IOCTL_ALLOC_BUF	_IOWR(NVT_IOCTL_TYPE, 5, struct nvt_ioctl_alloc_buf)
+#define NVT_IOCTL_FREE_BUF	_IOW(NVT_IOCTL_TYPE, 6, struct nvt_ioctl_free_buf)
+#define NVT_IOCTL_SETUP_ADMIN	_IOW(NVT_IOCTL_TYPE, 7, struct nvt_ioctl_setup_admin)
+#define NVT_IOCTL_SUBMIT_ADMIN	_IOWR(NVT_IOCTL_TYPE, 8, struct nvt_ioctl_submit_admin)
+#define NVT_IOCTL_REAP_ADMIN	_IOWR(NVT_IOCTL_TYPE, 9, struct nvt_ioctl_reap_admin)
+#define NVT_IOCTL_MAP_CMDLOG	_IOWR(NVT_IOCTL_TYPE, 10, struct nvt_ioctl_map_cmdlog)
+
+/*
+ * Generic netlink family "nvmetest".
+ * NVT_GENL_CMD_GET_CTRL with NLM_F_DUMP: one message per bound controller,
+ * carrying the attributes below (SERIAL and MODEL only once known).
+ */
+#define NVT_GENL_NAME		"nvmetest"
+#define NVT_GENL_VERSION	1
+
+#define NVT_GENL_CMD_UNSPEC	0
+#define NVT_GENL_CMD_GET_CTRL	1
+#define NVT_GENL_CMD_EVENT	2	/* multicast only */
+#define NVT_GENL_CMD_MAX	NVT_GENL_CMD_EVENT
+
+#define NVT_GENL_A_UNSPEC	0
+#define NVT_GENL_A_MINOR	1	/* u32: N of /dev/nvmetestN */
+#define NVT_GENL_A_BDF		2	/* string: "dddd:bb:dd.f" */
+#define NVT_GENL_A_VENDOR_ID	3	/* u16 */
+#define NVT_GENL_A_DEVICE_ID	4	/* u16 */
+#define NVT_GENL_A_SERIAL	5	/* string, Identify Controller SN */
+#define NVT_GENL_A_MODEL	6	/* string, Identify Controller MN */
+#define NVT_GENL_A_EVENT	7	/* u32: NVT_EVENT_* */
+#define NVT_GENL_A_CDW0		8	/* u32: completion DW0 (AER) */
+#define NVT_GENL_A_STATUS	9	/* u32: SCT << 8 | SC */
+#define NVT_GENL_A_OPCODE	10	/* u32: command opcode */
+#define NVT_GENL_A_CID		11	/* u32: command identifier */
+#define NVT_GENL_A_QID		12	/* u32: queue identifier */
+#define NVT_GENL_A_MAX		NVT_GENL_A_QID
+
+/*
+ * Multicast group "events": NVT_GENL_CMD_EVENT messages, each with MINOR,
+ * BDF and EVENT, plus the attributes named here.
+ */
+#define NVT_GENL_MCGRP_EVENTS	"events"
+#define NVT_EVENT_AER		1	/* AER completed: CDW0, STATUS */
+#define NVT_EVENT_FATAL		2	/* CSTS.CFS became 1 */
+#define NVT_EVENT_TIMEOUT	3	/* host timeout: OPCODE, CID, QID */
+#define NVT_EVENT_RESET		4	/* queues torn down (SETUP_ADMIN) */
+#define NVT_EVENT_REMOVED	5	/* unbound or surprise-removed */
+
+#endif /* NVMETEST_UAPI_H */
