@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libnvmetest: drive NVMe controllers bound to nvmetest.ko.
+ *
+ * Conventions of every function:
+ *  - return 0 on success, a negative errno on failure, or a positive NVMe
+ *    status (SCT << 8 | SC) for a command the device failed;
+ *  - constructors return int and hand the object through an out-parameter;
+ *    destructors accept NULL;
+ *  - nothing is printed: failures are described through the nvt_set_log()
+ *    callback.
+ */
+#ifndef NVMETEST_NVMETEST_H
+#define NVMETEST_NVMETEST_H
+
+#include <nvmetest/uapi.h>
+#include <nvmetest/spec.h>
+#include <nvmetest/log.h>
+#include <nvmetest/pcie.h>
+#include <nvmetest/ctrl.h>
+#include <nvmetest/regs.h>
+#include <nvmetest/list.h>
+
+#endif /* NVMETEST_NVMETEST_H */

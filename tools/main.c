@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: MIT
+/*
+ * nvmetest: the command-line tool. Dispatches to one subcommand per file.
+ */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <nvmetest/nvmetest.h>
+
+#include "cli.h"
+
+static const struct cli_cmd *const commands[] = {
+	&cmd_list, &cmd_bind, &cmd_unbind, &cmd_regs, &cmd_config,
+};
+
+#define N_COMMANDS	(sizeof(commands) / sizeof(commands[0]))
+
+void cli_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("nvmetest: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* The library explains every failure through this. */
+static void log_to_stderr(int level, const char *msg, void *ctx)
+{
+	(void)ctx;
+	fprintf(stderr, "nvmetest: %s%s\n", level <= NVT_LOG_ERR ? "" : "warning: ", msg);
+}
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fputs("usage: nvmetest [--help] COMMAND [ARGS]\n\n"
+	      "Drive NVMe controllers bound to the nvmetest kernel module.\n"
+	      "DEV is /dev/nvmetestN, nvmetestN or a PCI address (0000:01:00.0 or 01:00.0).\n\n"
+	      "commands:\n", f);
+	for (i = 0; i < N_COMMANDS; i++)
+		fprintf(f, "  %-8s %s\n", commands[i]->name, commands[i]->summary);
+	fputs("\n`nvmetest COMMAND --help` describes each command.\n", f);
+}
+
+static void cmd_usage(const struct cli_cmd *cmd, FILE *f)
+{
+	const struct cli_flag *fl;
+
+	fprintf(f, "usage: nvmetest %s%s%s%s\n", cmd->name, *cmd->args ? " " : "", cmd->args,
+		cmd->flags ? " [OPTIONS]" : "");
+	if (f == stderr)
+		return;
+	fprintf(f, "\n%s\n%s", cmd->summary, cmd->help);
+	if (cmd->flags)
+		fputs("\noptions:\n", f);
+	for (fl = cmd->flags; fl && fl->name; fl++)
+		fprintf(f, "  --%-10s %s\n", fl->name, fl->help);
+	fprintf(f, "  --%-10s %s\n", "help", "show this help");
+}
+
+/* Parse a subcommand's arguments: returns -1 to go on, else an exit code. */
+static int parse(const struct cli_cmd *cmd, int argc, char **argv, unsigned int *flags)
+{
+	struct option opts[9] = { { "help", no_argument, NULL, 'h' } };
+	int i, n = 1, c, idx;
+
+	for (i = 0; cmd->flags && cmd->flags[i].name && n < 8; i++, n++)
+		opts[n] = (struct option) { cmd->flags[i].name, no_argument, NULL, 256 + i };
+	*flags = 0;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+h", opts, &idx)) != -1) {
+		if (c == 'h') {
+			cmd_usage(cmd, stdout);
+			return EXIT_SUCCESS;
+		}
+		if (c < 256) {
+			cli_err("%s: unknown option '%s'", cmd->name, argv[optind - 1]);
+			cmd_usage(cmd, stderr);
+			return EXIT_USAGE;
+		}
+		*flags |= 1u << (c - 256);
+	}
+	if (argc - optind != cmd->nargs) {
+		cli_err("%s: expected %d argument%s, got %d", cmd->name, cmd->nargs,
+			cmd->nargs == 1 ? "" : "s", argc - optind);
+		cmd_usage(cmd, stderr);
+		return EXIT_USAGE;
+	}
+	return -1;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned int flags;
+	size_t i;
+	int ret;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return EXIT_SUCCESS;
+	}
+	for (i = 0; i < N_COMMANDS; i++) {
+		if (strcmp(argv[1], commands[i]->name))
+			continue;
+		ret = parse(commands[i], argc - 1, argv + 1, &flags);
+		if (ret >= 0)
+			return ret;
+		nvt_set_log(log_to_stderr, NULL);
+		nvt_set_log_level(NVT_LOG_WARN);
+		return commands[i]->run(argv + 1 + optind, flags);
+	}
+	cli_err("unknown command '%s'", argv[1]);
+	usage(stderr);
+	return EXIT_USAGE;
+}
