@@ -20,5 +20,9 @@
 #include <nvmetest/ctrl.h>
 #include <nvmetest/regs.h>
 #include <nvmetest/list.h>
+#include <nvmetest/status.h>
+#include <nvmetest/cmdname.h>
+#include <nvmetest/pattern.h>
+#include <nvmetest/verify.h>
 
 #endif /* NVMETEST_NVMETEST_H */

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: MIT
+/*
+ * CRC32C: the SSE4.2 crc32 instruction 8 bytes at a time where the CPU has
+ * it, slice-by-8 tables elsewhere. The choice is made once, on first use.
+ */
+#include <endian.h>
+#include <pthread.h>
+#include <string.h>
+
+#include "crc32c.h"
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <nmmintrin.h>
+#define HAVE_SSE42_PATH	1
+#endif
+
+#define CRC32C_POLY	0x82f63b78u	/* reflected 1EDC6F41h */
+
+/* table[k][b]: the CRC of byte b followed by k zero bytes. */
+static uint32_t table[8][256];
+static uint32_t (*crc_impl)(uint32_t crc, const uint8_t *p, size_t len);
+static pthread_once_t crc_once = PTHREAD_ONCE_INIT;
+
+/* The raw register update: no initial or final inversion. */
+static uint32_t crc_table_raw(uint32_t crc, const uint8_t *p, size_t len)
+{
+	uint64_t v;
+
+	for (; len >= sizeof(v); p += sizeof(v), len -= sizeof(v)) {
+		memcpy(&v, p, sizeof(v));
+		v = le64toh(v) ^ crc;
+		crc = table[7][v & 0xff] ^ table[6][(v >> 8) & 0xff] ^
+		      table[5][(v >> 16) & 0xff] ^ table[4][(v >> 24) & 0xff] ^
+		      table[3][(v >> 32) & 0xff] ^ table[2][(v >> 40) & 0xff] ^
+		      table[1][(v >> 48) & 0xff] ^ table[0][v >> 56];
+	}
+	while (len--)
+		crc = table[0][(crc ^ *p++) & 0xff] ^ (crc >> 8);
+	return crc;
+}
+
+#ifdef HAVE_SSE42_PATH
+__attribute__((target("sse4.2")))
+static uint32_t crc_sse42_raw(uint32_t crc, const uint8_t *p, size_t len)
+{
+	uint64_t c, v;
+
+	for (; len && ((uintptr_t)p & 7); len--)
+		crc = _mm_crc32_u8(crc, *p++);
+	c = crc;
+	for (; len >= sizeof(v); p += sizeof(v), len -= sizeof(v)) {
+		memcpy(&v, p, sizeof(v));
+		c = _mm_crc32_u64(c, v);
+	}
+	crc = (uint32_t)c;
+	while (len--)
+		crc = _mm_crc32_u8(crc, *p++);
+	return crc;
+}
+#endif
+
+static bool cpu_has_sse42(void)
+{
+#ifdef HAVE_SSE42_PATH
+	__builtin_cpu_init();
+	return __builtin_cpu_supports("sse4.2");
+#else
+	return false;
+#endif
+}
+
+static void crc_init(void)
+{
+	uint32_t b, k, c;
+
+	for (b = 0; b < 256; b++) {
+		c = b;
+		for (k = 0; k < 8; k++)
+			c = c & 1 ? (c >> 1) ^ CRC32C_POLY : c >> 1;
+		table[0][b] = c;
+	}
+	for (b = 0; b < 256; b++)
+		for (k = 1; k < 8; k++)
+			table[k][b] = (table[k - 1][b] >> 8) ^ table[0][table[k - 1][b] & 0xff];
+	crc_impl = crc_table_raw;
+#ifdef HAVE_SSE42_PATH
+	if (cpu_has_sse42())
+		crc_impl = crc_sse42_raw;
+#endif
+}
+
+uint32_t nvt_crc32c(uint32_t crc, const void *data, size_t len)
+{
+	pthread_once(&crc_once, crc_init);
+	return ~crc_impl(~crc, data, len);
+}
+
+uint32_t nvt__crc32c_table(uint32_t crc, const void *data, size_t len)
+{
+	pthread_once(&crc_once, crc_init);
+	return ~crc_table_raw(~crc, data, len);
+}
+
+uint32_t nvt__crc32c_sse42(uint32_t crc, const void *data, size_t len)
+{
+#ifdef HAVE_SSE42_PATH
+	return ~crc_sse42_raw(~crc, data, len);
+#else
+	return nvt__crc32c_table(crc, data, len);
+#endif
+}
+
+bool nvt__crc32c_have_sse42(void)
+{
+	return cpu_has_sse42();
+}
