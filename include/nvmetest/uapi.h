@@ -343,12 +343,13 @@ struct nvt_cmdlog_header {
 /**
  * struct nvt_cmdlog_entry - one logged command; the entries follow the
  * header, the command of log index i in entry i % nr_entries. An entry is
- * written more than once (at submission, at completion, and again for a
- * late completion after a host timeout), so @seq is a sequence count: the
- * writer makes it odd, writes, then makes it even again, each step adding 1
- * (it never goes back, 0 means never written). A reader copies the entry
- * and keeps the copy only if @seq was even, non-zero and unchanged before
- * and after the copy, then checks @index to know which command it holds.
+ * written more than once (at submission, at completion, and once more
+ * after a host timeout, when the device completes the command or the queue
+ * goes), so @seq is a sequence count: the writer makes it odd, writes, then
+ * makes it even again, each step adding 1 (it never goes back; 0 means
+ * never written). A reader copies the entry and keeps the copy only if @seq
+ * was even, non-zero and unchanged before and after the copy, then checks
+ * @index to know which command it holds.
  * @sqe: the submission queue entry as sent (CID and PRPs filled in).
  * @cqe: the completion entry, zero until @complete_ns is set.
  * @submit_ns: CLOCK_MONOTONIC time of submission.

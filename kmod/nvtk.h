@@ -1,0 +1,313 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * nvmetest.ko internals: the controller and file objects and the functions
+ * the files of the module share. Every non-static symbol starts with nvtk_.
+ *
+ * Lock order, outermost first (none of them is taken inside another one in
+ * any other order):
+ *	nvtk_ctrl.lock (rwsem) > nvtk_ctrl.admin_mutex
+ *	> nvtk_ctrl.q_lock (spinlock, taken in the admin interrupt)
+ *	> nvtk_ctrls_lock, nvtk_file.cpl_lock (spinlocks)
+ * nvtk_ctrl.files_lock and the xa_lock of nvtk_file.bufs nest inside
+ * nothing and take nothing else.
+ */
+#ifndef NVTK_H
+#define NVTK_H
+
+#include <linux/bits.h>
+#include <linux/cdev.h>
+#include <linux/device.h>
+#include <linux/idr.h>
+#include <linux/interrupt.h>
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/pci.h>
+#include <linux/rwsem.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
+
+#include <nvmetest/uapi.h>
+
+#define NVTK_NAME	"nvmetest"
+#define NVTK_MINORS	256		/* /dev/nvmetest0 .. /dev/nvmetest255 */
+
+/* Identify Controller SN is 20 bytes and MN 40 (NVMe 1.4 section 5.15.2.1). */
+#define NVTK_SERIAL_LEN	20
+#define NVTK_MODEL_LEN	40
+
+/*
+ * Controller registers (NVMe 1.4 section 3.1) and the fields the module
+ * uses, with the spec's bit ranges.
+ */
+#define NVTK_REG_CAP	0x00		/* 3.1.1 Controller Capabilities */
+#define NVTK_CAP_DSTRD	GENMASK_ULL(35, 32)	/* doorbell stride 4 << n */
+#define NVTK_REG_CC	0x14		/* 3.1.5 Controller Configuration */
+#define NVTK_CC_EN	BIT(0)
+#define NVTK_CC_MPS	GENMASK(10, 7)	/* memory page size 4 KiB << n */
+#define NVTK_CC_IOSQES	GENMASK(19, 16)	/* I/O SQ entry size 2 ^ n */
+#define NVTK_CC_IOCQES	GENMASK(23, 20)	/* I/O CQ entry size 2 ^ n */
+#define NVTK_REG_CSTS	0x1c		/* 3.1.6 Controller Status */
+#define NVTK_CSTS_RDY	BIT(0)
+#define NVTK_CSTS_CFS	BIT(1)
+#define NVTK_REG_AQA	0x24		/* 3.1.8 Admin Queue Attributes */
+#define NVTK_REG_ASQ	0x28		/* 3.1.9 Admin SQ Base Address */
+#define NVTK_REG_ACQ	0x30		/* 3.1.10 Admin CQ Base Address */
+#define NVTK_REG_DBS	0x1000		/* 3.1.24-25 doorbells */
+
+/* Admin opcodes the module looks at (NVMe 1.4 section 5, Admin Command Set). */
+#define NVTK_ADMIN_CREATE_SQ	0x01
+#define NVTK_ADMIN_CREATE_CQ	0x05
+#define NVTK_ADMIN_IDENTIFY	0x06
+#define NVTK_ADMIN_SET_FEATURES	0x09
+#define NVTK_ADMIN_AER		0x0c
+#define NVTK_ADMIN_DBBC		0x7c
+#define NVTK_CNS_CTRL		0x01	/* Identify: Controller data structure */
+#define NVTK_FID_HMB		0x0d	/* Set Features: Host Memory Buffer */
+
+/*
+ * mmap offsets. User space gets them from the ioctls and never computes
+ * them; this layout is private to the module and may change.
+ *	[0, 2^42)	DMA buffers: handle << NVTK_MMAP_BUF_SHIFT
+ *	[2^44, ...)	command logs: NVTK_MMAP_CMDLOG + (qid << 20)
+ */
+#define NVTK_MMAP_BUF_SHIFT	22	/* ilog2(NVT_BUF_MAX_SIZE) */
+#define NVTK_BUF_HANDLE_MAX	((1U << 20) - 1)
+#define NVTK_MMAP_CMDLOG	(1ULL << 44)
+#define NVTK_MMAP_CMDLOG_SHIFT	20
+
+struct nvtk_queue;
+
+/**
+ * struct nvtk_ctrl - one NVMe PCI function bound to nvmetest.
+ * @ref: one reference for the binding (dropped in remove), one per open
+ *	file (dropped at release), one per DMA buffer and one per command log
+ *	mapping; the last put frees the struct.
+ * @pdev: the function; we hold a reference until the struct is freed.
+ * @minor: N of /dev/nvmetestN, from nvtk_minors; fixed while bound.
+ * @node: entry in nvtk_ctrls, sorted by @minor, under nvtk_ctrls_lock.
+ * @cdev: the character device (allocated apart, with its own lifetime:
+ *	the VFS may still hold it after our last reference is gone).
+ * @dev: the class device that makes /dev/nvmetestN.
+ * @lock: protects @dead and every access to the hardware (@bar and the
+ *	config space). ioctls hold it shared for the time of their access;
+ *	remove holds it exclusive while it sets @dead. Nothing may sleep for
+ *	long under it (remove waits for it).
+ * @dead: set once the function is unbound; every ioctl then gives -ENODEV.
+ *	Read without @lock (READ_ONCE) where a stale value is harmless.
+ * @removed: set after @dead, once remove has cancelled every command: a
+ *	file then has all the completions it will ever get (REAP_ADMIN gives
+ *	-ENODEV when none is left, poll() reports EPOLLHUP).
+ * @bar: BAR0, mapped whole while bound, NULL once unbound.
+ * @bar_size: length of BAR0; fixed while the struct exists.
+ * @serial: Identify Controller SN, NUL-terminated, empty until known.
+ * @model: Identify Controller MN, NUL-terminated, empty until known.
+ *	@serial and @model are read by the netlink dump under nvtk_ctrls_lock,
+ *	so whoever fills them must hold it too.
+ * @files_lock: protects @files.
+ * @files: the open files (struct nvtk_file), to wake them at unbind.
+ * @prp_pool: 4 KiB blocks for PRP lists; created at probe, destroyed at
+ *	remove once no command holds a block.
+ * @nr_vectors: interrupt vectors allocated at probe (0: none).
+ * @irq_requested: vector 0 has the admin handler.
+ * @admin_mutex: serialises NVT_IOCTL_SETUP_ADMIN (building a queue and
+ *	programming AQA/ASQ/ACQ with it).
+ * @q_lock: protects @adminq and everything in the queue it points to, and
+ *	the writes to @cmdlog. Taken in the admin interrupt handler.
+ * @adminq: the admin queue pair, NULL until the first SETUP_ADMIN and
+ *	after remove.
+ * @tick: every NVTK_TICK_MS while @adminq exists: reaps the admin CQ (a
+ *	masked interrupt must not strand completions), expires host timeouts
+ *	and watches CSTS.CFS.
+ * @cfs: CSTS.CFS as the tick last saw it (only the tick uses it).
+ * @cmdlog: the admin queue's command log (header and entries), from
+ *	vmalloc_user() at probe, freed with the struct.
+ * @cmdlog_size: its length in bytes, a page multiple.
+ */
+struct nvtk_ctrl {
+	struct kref ref;
+	struct pci_dev *pdev;
+	int minor;
+	struct list_head node;
+	struct cdev *cdev;
+	struct device *dev;
+
+	struct rw_semaphore lock;
+	bool dead;
+	bool removed;
+	void __iomem *bar;
+	resource_size_t bar_size;
+
+	char serial[NVTK_SERIAL_LEN + 1];
+	char model[NVTK_MODEL_LEN + 1];
+
+	spinlock_t files_lock;
+	struct list_head files;
+
+	struct dma_pool *prp_pool;
+	int nr_vectors;
+	bool irq_requested;
+
+	struct mutex admin_mutex;
+	spinlock_t q_lock;
+	struct nvtk_queue *adminq;
+	struct delayed_work tick;
+	bool cfs;
+
+	struct nvt_cmdlog_header *cmdlog;
+	size_t cmdlog_size;
+};
+
+/**
+ * struct nvtk_file - one open /dev/nvmetestN.
+ * @ctrl: the controller; the file holds a reference.
+ * @node: entry in @ctrl->files, under @ctrl->files_lock.
+ * @bufs: the file's DMA buffers by handle (struct nvtk_buf, each holding
+ *	the table's reference); the xarray's own lock protects it.
+ * @next_handle: where the cyclic handle allocation goes on (under the
+ *	xa_lock), so that a freed handle is not reused at once.
+ * @cpl_lock: protects @cpls.
+ * @cpls: completions delivered and not yet reaped (struct nvtk_cpl).
+ * @cpl_wait: woken when a completion is delivered and at unbind.
+ */
+struct nvtk_file {
+	struct nvtk_ctrl *ctrl;
+	struct list_head node;
+	struct xarray bufs;
+	u32 next_handle;
+	spinlock_t cpl_lock;
+	struct list_head cpls;
+	wait_queue_head_t cpl_wait;
+};
+
+/**
+ * struct nvtk_cpl - a completion on its way to the file that submitted it.
+ * @node: entry in nvtk_file.cpls once delivered.
+ * @cpl: what NVT_IOCTL_REAP_ADMIN copies out.
+ */
+struct nvtk_cpl {
+	struct list_head node;
+	struct nvt_completion cpl;
+};
+
+/**
+ * struct nvtk_buf - a DMA buffer (dmabuf.c).
+ * @ref: one for the file's handle table, one per outstanding command that
+ *	names it, one per pinning command (Create I/O queue, Doorbell Buffer
+ *	Config) until the next SETUP_ADMIN, one per mapping.
+ * @ctrl: whose device it is mapped for; the buffer holds a reference.
+ * @vaddr: kernel address.
+ * @iova: device address of byte 0.
+ * @size: bytes, a page multiple.
+ * @free_work: frees it when the last reference went in atomic context.
+ */
+struct nvtk_buf {
+	struct kref ref;
+	struct nvtk_ctrl *ctrl;
+	void *vaddr;
+	dma_addr_t iova;
+	size_t size;
+	struct work_struct free_work;
+};
+
+/**
+ * struct nvtk_event - what nvtk_genl_event() publishes; each field but @type
+ * is sent only with the events uapi.h lists it for.
+ * @type: NVT_EVENT_*.
+ * @cdw0: completion DW0 (AER).
+ * @status: SCT << 8 | SC (AER).
+ * @opcode: command opcode (TIMEOUT).
+ * @cid: command identifier (TIMEOUT).
+ * @qid: queue identifier (TIMEOUT).
+ */
+struct nvtk_event {
+	u32 type;
+	u32 cdw0;
+	u32 status;
+	u32 opcode;
+	u32 cid;
+	u32 qid;
+};
+
+/* main.c: module-wide registrations */
+extern dev_t nvtk_devt;
+extern struct class *nvtk_class;
+extern struct ida nvtk_minors;
+extern struct workqueue_struct *nvtk_wq;
+
+/* cdev.c: controller lifetime and the character device */
+extern struct list_head nvtk_ctrls;
+extern spinlock_t nvtk_ctrls_lock;
+
+struct nvtk_ctrl *nvtk_ctrl_alloc(struct pci_dev *pdev);
+void nvtk_ctrl_get(struct nvtk_ctrl *ctrl);
+void nvtk_ctrl_put(struct nvtk_ctrl *ctrl);
+int nvtk_ctrl_lock_live(struct nvtk_ctrl *ctrl);
+void nvtk_ctrl_unlock(struct nvtk_ctrl *ctrl);
+void nvtk_ctrl_kill(struct nvtk_ctrl *ctrl);
+void nvtk_ctrl_mark_removed(struct nvtk_ctrl *ctrl);
+int nvtk_cdev_add(struct nvtk_ctrl *ctrl);
+void nvtk_cdev_del(struct nvtk_ctrl *ctrl);
+
+/* pci.c */
+extern struct pci_driver nvtk_pci_driver;
+
+/* ioctl.c: GET_INFO, register and config space access */
+long nvtk_ioctl_get_info(struct nvtk_ctrl *ctrl,
+			 struct nvt_ioctl_get_info __user *uarg);
+long nvtk_ioctl_read_reg(struct nvtk_ctrl *ctrl,
+			 struct nvt_ioctl_access __user *uarg);
+long nvtk_ioctl_write_reg(struct nvtk_ctrl *ctrl,
+			  struct nvt_ioctl_access __user *uarg);
+long nvtk_ioctl_read_config(struct nvtk_ctrl *ctrl,
+			    struct nvt_ioctl_access __user *uarg);
+long nvtk_ioctl_write_config(struct nvtk_ctrl *ctrl,
+			     struct nvt_ioctl_access __user *uarg);
+
+/* dmabuf.c: DMA buffers */
+long nvtk_ioctl_alloc_buf(struct nvtk_file *nf,
+			  struct nvt_ioctl_alloc_buf __user *uarg);
+long nvtk_ioctl_free_buf(struct nvtk_file *nf,
+			 struct nvt_ioctl_free_buf __user *uarg);
+struct nvtk_buf *nvtk_buf_get(struct nvtk_file *nf, u32 handle);
+void nvtk_buf_put(struct nvtk_buf *buf);
+void nvtk_buf_put_atomic(struct nvtk_buf *buf);
+void nvtk_bufs_release(struct nvtk_file *nf);
+int nvtk_buf_mmap(struct nvtk_file *nf, struct vm_area_struct *vma);
+
+/* admin.c: the admin queue */
+long nvtk_ioctl_setup_admin(struct nvtk_file *nf,
+			    struct nvt_ioctl_setup_admin __user *uarg);
+long nvtk_ioctl_submit_admin(struct nvtk_file *nf,
+			     struct nvt_ioctl_submit_admin __user *uarg);
+long nvtk_ioctl_reap_admin(struct nvtk_file *nf,
+			   struct nvt_ioctl_reap_admin __user *uarg);
+void nvtk_admin_init(struct nvtk_ctrl *ctrl);
+irqreturn_t nvtk_admin_irq(int irq, void *data);
+void nvtk_admin_detach_file(struct nvtk_file *nf);
+void nvtk_admin_destroy(struct nvtk_ctrl *ctrl);
+
+/* irq.c: interrupt vectors */
+void nvtk_irq_init(struct nvtk_ctrl *ctrl);
+void nvtk_irq_exit(struct nvtk_ctrl *ctrl);
+
+/* cmdlog.c: command logs */
+int nvtk_cmdlog_alloc(struct nvtk_ctrl *ctrl);
+void nvtk_cmdlog_free(struct nvtk_ctrl *ctrl);
+u64 nvtk_cmdlog_submit(struct nvtk_ctrl *ctrl, const __le32 *sqe, u64 now);
+void nvtk_cmdlog_complete(struct nvtk_ctrl *ctrl, u64 index, const u32 *cqe,
+			  u64 now, u32 flags);
+long nvtk_ioctl_map_cmdlog(struct nvtk_file *nf,
+			   struct nvt_ioctl_map_cmdlog __user *uarg);
+int nvtk_cmdlog_mmap(struct nvtk_file *nf, struct vm_area_struct *vma);
+
+/* genl.c: discovery and events */
+int nvtk_genl_init(void);
+void nvtk_genl_exit(void);
+void nvtk_genl_event(struct nvtk_ctrl *ctrl, const struct nvtk_event *ev);
+void nvtk_genl_flush(void);
+
+#endif /* NVTK_H */
