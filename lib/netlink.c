@@ -19,7 +19,7 @@ struct dump {
 };
 
 /* A libnl error (NLE_*, positive) as an errno. */
-static int nl_errno(int nle)
+int nvt__nl_errno(int nle)
 {
 	switch (nle) {
 	case NLE_NOMEM:		return ENOMEM;
@@ -107,7 +107,7 @@ static int dump_ctrls(struct nl_sock *sk, struct dump *d)
 		else
 			nvt__err("nvt_list: resolving generic netlink family \"%s\": %s",
 				 NVT_GENL_NAME, nl_geterror(family));
-		return -nl_errno(-family);
+		return -nvt__nl_errno(-family);
 	}
 	msg = nlmsg_alloc();
 	if (!msg)
@@ -125,7 +125,7 @@ static int dump_ctrls(struct nl_sock *sk, struct dump *d)
 		ret = nl_recvmsgs_default(sk);
 	if (ret < 0) {
 		nvt__err("nvt_list: controller dump from nvmetest.ko: %s", nl_geterror(ret));
-		return -nl_errno(-ret);
+		return -nvt__nl_errno(-ret);
 	}
 	return d->err;
 }
@@ -147,7 +147,7 @@ int nvt_list(struct nvt_ctrl_entry *entries, unsigned int max, unsigned int *cou
 	ret = genl_connect(sk);
 	if (ret < 0) {
 		nvt__err("nvt_list: generic netlink socket: %s", nl_geterror(ret));
-		ret = -nl_errno(-ret);
+		ret = -nvt__nl_errno(-ret);
 	} else {
 		ret = dump_ctrls(sk, &d);
 	}

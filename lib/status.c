@@ -153,6 +153,7 @@ static const char *const path[256] = {
 /* Type 7 is vendor specific: these are nvmetest's own. */
 static const char *const host[256] = {
 	[0x81] = "Data verification failed",
+	[0xfe] = "Host cancelled",
 	[0xff] = "Host timeout",
 };
 

@@ -20,6 +20,10 @@
 #include <nvmetest/ctrl.h>
 #include <nvmetest/regs.h>
 #include <nvmetest/list.h>
+#include <nvmetest/buf.h>
+#include <nvmetest/admin.h>
+#include <nvmetest/cmdlog.h>
+#include <nvmetest/events.h>
 #include <nvmetest/status.h>
 #include <nvmetest/cmdname.h>
 #include <nvmetest/pattern.h>

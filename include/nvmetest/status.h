@@ -10,6 +10,7 @@
 #ifndef NVMETEST_STATUS_H
 #define NVMETEST_STATUS_H
 
+#include <nvmetest/uapi.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -33,10 +34,11 @@ extern "C" {
  * Host-side statuses (type 7, vendor specific), as pynvme reports them.
  * NVT_STATUS_VERIFY_FAILED: a read returned data that fails the data
  * verification (wrong LBA, CRC mismatch, or an LBA written uncorrectable).
- * NVT_STATUS_HOST_TIMEOUT: the host gave up waiting for the completion.
+ * NVT_STATUS_HOST_TIMEOUT (07/FF, uapi.h): the host gave up waiting for the
+ * completion. NVT_STATUS_HOST_CANCELLED (07/FE, uapi.h): the queue was torn
+ * down (reset, unbind) before the device completed the command.
  */
 #define NVT_STATUS_VERIFY_FAILED	0x781	/* 07/81 */
-#define NVT_STATUS_HOST_TIMEOUT		0x7ff	/* 07/FF */
 
 /*
  * Completion queue entry dword 3 (NVMe Base 2.0 Figure 89, 92):

@@ -88,7 +88,8 @@ static const struct {
 	{ 0x3fe, "Vendor specific" },
 	{ 0x700, "Vendor specific" },
 	{ 0x780, "Vendor specific" },
-	{ 0x7fe, "Vendor specific" },
+	{ 0x7fd, "Vendor specific" },
+	{ 0x7fe, "Host cancelled" },
 };
 
 START_TEST(test_status_names)
