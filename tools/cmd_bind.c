@@ -72,11 +72,12 @@ static int report_node(const char *bdf)
 	return 0;
 }
 
-static int bind(char **args, unsigned int flags)
+static int bind(char **args, unsigned int flags, char **values)
 {
 	char bdf[NVT_BDF_LEN], driver[NAME_MAX + 1] = "", why[4096];
 	int n;
 
+	(void)values;
 	if (get_bdf(args[0], bdf))
 		return EXIT_FAILURE;
 	if (!sysfs_exists(SYSFS_PCI "/drivers/" DRIVER)) {
@@ -127,10 +128,11 @@ static int unbind_target(const char *arg, char *bdf)
 	return 0;
 }
 
-static int unbind(char **args, unsigned int flags)
+static int unbind(char **args, unsigned int flags, char **values)
 {
 	char bdf[NVT_BDF_LEN], driver[NAME_MAX + 1] = "";
 
+	(void)values;
 	(void)flags;
 	if (unbind_target(args[0], bdf))
 		return EXIT_FAILURE;
@@ -152,8 +154,8 @@ static int unbind(char **args, unsigned int flags)
 }
 
 static const struct cli_flag bind_flags[] = {
-	{ "force", "bind even if the function's block devices are mounted or in use" },
-	{ NULL, NULL },
+	{ "force", "bind even if the function's block devices are mounted or in use", NULL, 0 },
+	{ NULL, NULL, NULL, 0 },
 };
 
 const struct cli_cmd cmd_bind = {

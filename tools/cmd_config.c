@@ -200,12 +200,13 @@ static void print_caps(const struct nvt_pcie_cap *caps, int n)
 	}
 }
 
-static int config(char **args, unsigned int flags)
+static int config(char **args, unsigned int flags, char **values)
 {
 	struct nvt_pcie_info info;
 	struct nvt_pcie_cap *caps = NULL;
 	int n, ret = EXIT_FAILURE;
 
+	(void)values;
 	(void)flags;
 	if (nvt_pcie_open(args[0], &pcie))
 		return EXIT_FAILURE;

@@ -29,11 +29,12 @@ static int fetch(struct nvt_ctrl_entry **out, unsigned int *count)
 	return ret;
 }
 
-static int list(char **args, unsigned int flags)
+static int list(char **args, unsigned int flags, char **values)
 {
 	struct nvt_ctrl_entry *e;
 	unsigned int count, i;
 
+	(void)values;
 	(void)args;
 	(void)flags;
 	if (fetch(&e, &count)) {

@@ -26,16 +26,19 @@ static int read_reg(struct nvt_ctrl *ctrl, uint32_t offset, int width, uint64_t 
 	return ret;
 }
 
-static int regs(char **args, unsigned int flags)
+static int regs(char **args, unsigned int flags, char **values)
 {
+	static const struct nvt_ctrl_opts no_init = { .flags = NVT_CTRL_OPEN_NO_INIT };
 	struct nvt_ctrl *ctrl;
 	char text[1024];
 	uint64_t value;
 	size_t i;
 	int width;
 
+	(void)values;
 	(void)flags;
-	if (nvt_ctrl_open(args[0], &ctrl))
+	/* Look, do not touch: no init, which would reset the controller. */
+	if (nvt_ctrl_open_opts(args[0], &no_init, &ctrl))
 		return EXIT_FAILURE;
 	for (i = 0; i < sizeof(shown) / sizeof(shown[0]); i++) {
 		width = nvt_reg_width(shown[i]);

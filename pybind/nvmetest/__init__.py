@@ -2,28 +2,44 @@
 """nvmetest: Python binding of libnvmetest, one to one with the C API (ctypes).
 
     import nvmetest
-    with nvmetest.Controller("nvmetest0") as ctrl:
-        cap = ctrl.reg_read64(nvmetest.REG_CAP)
-        print(nvmetest.reg_decode(nvmetest.REG_CAP, cap))
+    with nvmetest.Controller("nvmetest0") as ctrl, nvmetest.Buffer(ctrl) as buf:
+        ctrl.identify(buf).waitdone()
+        print(buf.data(23, 4, str), ctrl.id_data(77), ctrl.mdts)
 
 Errors: a failing call raises NvtError (an OSError, with .errno and the
-library's message); bad arguments raise TypeError or ValueError.
+library's message; NvtTimeoutError, also a TimeoutError, for -ETIMEDOUT); a
+command the device failed raises NvmeStatusError (.status, .sct, .sc, .cqe)
+from waitdone(); bad arguments raise TypeError or ValueError.
 """
+from . import constants, regs
+from .buf import Buffer
+from .cmdlog import Cmdlog, CmdlogEntry
+from .constants import *  # noqa: F401,F403  ADMIN_*, FID_*, LID_*, CNS_*, EVENT_*, ...
+from .cpl import Completion
 from .ctrl import Controller
-from .errors import NvtError
+from .errors import NvmeStatusError, NvtError, NvtTimeoutError
+from .events import Event, Events, event_name
 from .listing import CtrlEntry, list_controllers
 from .log import LOG_DEBUG, LOG_ERR, LOG_INFO, LOG_WARN, log_level, set_log_level
+from .pattern import (PATTERN_BIT, PATTERN_DWORD, PATTERN_RANDOM, dsm_range_set, hexdump,
+                      le_field, pattern, pattern_fill, rand, srand, str_field)
 from .pcie import Pcie, PcieCap, PcieInfo, cap_name, parse_bdf
-from . import regs
 from .regs import *  # noqa: F401,F403  REG_CAP, REG_VS, ... (one per entry of REGS)
+from .status import admin_cmdname, io_cmdname, status_format, status_from_cqe_dw3, status_name
 
 ABI_VERSION = 1
 FEATURE_REGS, FEATURE_CONFIG, FEATURE_GENL = 1 << 0, 1 << 1, 1 << 2
+FEATURE_DMABUF, FEATURE_ADMIN, FEATURE_CMDLOG, FEATURE_EVENTS = 1 << 3, 1 << 4, 1 << 5, 1 << 6
 
 __all__ = [
-    "Controller", "CtrlEntry", "NvtError", "Pcie", "PcieCap", "PcieInfo",
-    "list_controllers", "cap_name", "parse_bdf",
+    "Buffer", "Cmdlog", "CmdlogEntry", "Completion", "Controller", "CtrlEntry", "Event",
+    "Events", "NvmeStatusError", "NvtError", "NvtTimeoutError", "Pcie", "PcieCap", "PcieInfo",
+    "list_controllers", "cap_name", "parse_bdf", "event_name",
     "set_log_level", "log_level", "LOG_ERR", "LOG_WARN", "LOG_INFO", "LOG_DEBUG",
-    "ABI_VERSION", "FEATURE_REGS", "FEATURE_CONFIG", "FEATURE_GENL",
+    "status_name", "status_format", "status_from_cqe_dw3", "admin_cmdname", "io_cmdname",
+    "PATTERN_BIT", "PATTERN_DWORD", "PATTERN_RANDOM", "pattern", "pattern_fill", "srand",
+    "rand", "hexdump", "le_field", "str_field", "dsm_range_set",
+    "ABI_VERSION", "FEATURE_REGS", "FEATURE_CONFIG", "FEATURE_GENL", "FEATURE_DMABUF",
+    "FEATURE_ADMIN", "FEATURE_CMDLOG", "FEATURE_EVENTS",
 ]
-__all__ += regs.__all__
+__all__ += regs.__all__ + constants.__all__

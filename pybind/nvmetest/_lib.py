@@ -88,17 +88,132 @@ class CtrlEntryC(ctypes.Structure):
     ]
 
 
+class _Buf(ctypes.Structure):
+    pass
+
+
+class _Cmdlog(ctypes.Structure):
+    pass
+
+
+class _Events(ctypes.Structure):
+    pass
+
+
+BufPtr = ctypes.POINTER(_Buf)
+CmdlogPtr = ctypes.POINTER(_Cmdlog)
+EventsPtr = ctypes.POINTER(_Events)
+
+_u8, _u16, _u32, _u64 = ctypes.c_uint8, ctypes.c_uint16, ctypes.c_uint32, ctypes.c_uint64
+
+# typedef int (*nvt_ctrl_init_fn)(struct nvt_ctrl *ctrl, void *ctx);
+INIT_FN = ctypes.CFUNCTYPE(ctypes.c_int, CtrlPtr, ctypes.c_void_p)
+
+
+class CtrlOptsC(ctypes.Structure):
+    """struct nvt_ctrl_opts (ctrl.h)."""
+    _fields_ = [
+        ("flags", _u32),
+        ("sq_depth", _u16),
+        ("cq_depth", _u16),
+        ("timeout_ms", _u32),
+        ("rsvd0", _u32),
+        ("init", INIT_FN),
+        ("init_ctx", ctypes.c_void_p),
+        ("rsvd", _u64 * 4),
+    ]
+
+
+class CmdC(ctypes.Structure):
+    """struct nvt_cmd (admin.h)."""
+    _fields_ = [
+        ("opcode", _u8),
+        ("fuse", _u8),
+        ("rsvd0", _u16),
+        ("nsid", _u32),
+        ("cdw2", _u32),
+        ("cdw3", _u32),
+        ("cdw10", _u32),
+        ("cdw11", _u32),
+        ("cdw12", _u32),
+        ("cdw13", _u32),
+        ("cdw14", _u32),
+        ("cdw15", _u32),
+        ("flags", _u32),
+        ("timeout_ms", _u32),
+        ("rsvd", _u32 * 2),
+    ]
+
+
+class CplC(ctypes.Structure):
+    """struct nvt_cpl (admin.h)."""
+    _fields_ = [
+        ("cdw0", _u32),
+        ("status", _u16),
+        ("cid", _u16),
+        ("qid", _u16),
+        ("rsvd0", _u16),
+        ("flags", _u32),
+        ("cqe", _u32 * 4),
+        ("sqe", _u32 * 16),
+        ("latency_us", _u64),
+        ("submit_ns", _u64),
+        ("complete_ns", _u64),
+    ]
+
+
+# typedef void (*nvt_cb)(void *ctx, const struct nvt_cpl *cpl);
+CB_FN = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.POINTER(CplC))
+
+
+class CmdlogEntryC(ctypes.Structure):
+    """struct nvt_cmdlog_entry (uapi.h)."""
+    _fields_ = [
+        ("sqe", _u32 * 16),
+        ("cqe", _u32 * 4),
+        ("submit_ns", _u64),
+        ("complete_ns", _u64),
+        ("seq", _u64),
+        ("flags", _u32),
+        ("pad0", _u32),
+        ("index", _u64),
+        ("reserved", _u64 * 1),
+    ]
+
+
+class EventC(ctypes.Structure):
+    """struct nvt_event (events.h)."""
+    _fields_ = [
+        ("type", _u32),
+        ("minor", _u32),
+        ("bdf", ctypes.c_char * BDF_LEN),
+        ("present", _u32),
+        ("cdw0", _u32),
+        ("status", _u16),
+        ("cid", _u16),
+        ("qid", _u16),
+        ("opcode", _u8),
+        ("rsvd0", _u8),
+        ("rsvd", _u32 * 2),
+    ]
+
+
 LOG_FN = ctypes.CFUNCTYPE(None, ctypes.c_int, ctypes.c_char_p, ctypes.c_void_p)
 
 _c_int, _c_uint, _c_u32, _c_u64 = ctypes.c_int, ctypes.c_uint, ctypes.c_uint32, ctypes.c_uint64
-_c_str, _c_size = ctypes.c_char_p, ctypes.c_size_t
+_c_u8, _c_u16 = ctypes.c_uint8, ctypes.c_uint16
+_c_str, _c_size, _c_void = ctypes.c_char_p, ctypes.c_size_t, ctypes.c_void_p
 _P = ctypes.POINTER
+_CB = (CB_FN, _c_void)      # every command's (cb, ctx)
+_U32x5 = [_c_u32] * 5       # cdw11 .. cdw15
 
 # name: (restype, argtypes), as declared in include/nvmetest/*.h
 _PROTOTYPES = {
+    # log.h
     "nvt_set_log": (None, [LOG_FN, ctypes.c_void_p]),
     "nvt_set_log_level": (None, [_c_int]),
     "nvt_log_level": (_c_int, []),
+    # pcie.h
     "nvt_pcie_parse_bdf": (_c_int, [_c_str, ctypes.c_char_p, _c_size]),
     "nvt_pcie_open": (_c_int, [_c_str, _P(PciePtr)]),
     "nvt_pcie_ref": (PciePtr, [PciePtr]),
@@ -111,20 +226,124 @@ _PROTOTYPES = {
     "nvt_pcie_cap_offset": (_c_int, [PciePtr, _c_uint]),
     "nvt_pcie_ext_cap_offset": (_c_int, [PciePtr, _c_uint]),
     "nvt_pcie_cap_name": (_c_str, [_c_uint, _c_int]),
+    # ctrl.h
     "nvt_ctrl_open": (_c_int, [_c_str, _P(CtrlPtr)]),
+    "nvt_ctrl_open_opts": (_c_int, [_c_str, _P(CtrlOptsC), _P(CtrlPtr)]),
     "nvt_ctrl_create": (_c_int, [PciePtr, _P(CtrlPtr)]),
+    "nvt_ctrl_create_opts": (_c_int, [PciePtr, _P(CtrlOptsC), _P(CtrlPtr)]),
+    "nvt_ctrl_ref": (CtrlPtr, [CtrlPtr]),
     "nvt_ctrl_close": (None, [CtrlPtr]),
     "nvt_ctrl_pcie": (PciePtr, [CtrlPtr]),
     "nvt_ctrl_reg_read32": (_c_int, [CtrlPtr, _c_u32, _P(_c_u32)]),
     "nvt_ctrl_reg_read64": (_c_int, [CtrlPtr, _c_u32, _P(_c_u64)]),
     "nvt_ctrl_reg_write32": (_c_int, [CtrlPtr, _c_u32, _c_u32]),
     "nvt_ctrl_reg_write64": (_c_int, [CtrlPtr, _c_u32, _c_u64]),
+    "nvt_ctrl_init_default": (_c_int, [CtrlPtr, _c_void]),
+    "nvt_ctrl_disable": (_c_int, [CtrlPtr]),
+    "nvt_ctrl_init_adminq": (_c_int, [CtrlPtr]),
+    "nvt_ctrl_enable": (_c_int, [CtrlPtr]),
+    "nvt_ctrl_identify_init": (_c_int, [CtrlPtr]),
+    "nvt_ctrl_init_queues": (_c_int, [CtrlPtr, _c_u32, _c_u32]),
+    "nvt_ctrl_queues_granted": (_c_int, [CtrlPtr, _P(_c_u32), _P(_c_u32)]),
+    "nvt_ctrl_aer_arm": (_c_int, [CtrlPtr]),
+    "nvt_ctrl_reset": (_c_int, [CtrlPtr]),
+    "nvt_ctrl_shutdown": (_c_int, [CtrlPtr, _c_int]),
+    "nvt_ctrl_generation": (_c_u32, [CtrlPtr]),
+    "nvt_ctrl_id_data": (_c_int, [CtrlPtr, _c_uint, _c_uint, _P(_c_u64)]),
+    "nvt_ctrl_id_str": (_c_int, [CtrlPtr, _c_uint, _c_uint, ctypes.c_char_p, _c_size]),
+    "nvt_ctrl_id_copy": (_c_int, [CtrlPtr, _c_void, _c_size]),
+    "nvt_ctrl_supports": (_c_int, [CtrlPtr, _c_uint]),
+    "nvt_ctrl_cmdname": (_c_str, [CtrlPtr, _c_u8]),
+    "nvt_ctrl_mdts": (_c_int, [CtrlPtr, _P(_c_u64)]),
+    "nvt_ctrl_cap": (_c_int, [CtrlPtr, _P(_c_u64)]),
+    # admin.h
+    "nvt_ctrl_send_cmd": (_c_int, [CtrlPtr, _P(CmdC), BufPtr, *_CB]),
+    "nvt_ctrl_waitdone": (_c_int, [CtrlPtr, _c_uint]),
+    "nvt_ctrl_outstanding": (_c_uint, [CtrlPtr]),
+    "nvt_ctrl_set_timeout": (_c_int, [CtrlPtr, _c_u32]),
+    "nvt_ctrl_get_timeout": (_c_u32, [CtrlPtr]),
+    "nvt_ctrl_latest_cid": (_c_u16, [CtrlPtr]),
+    "nvt_ctrl_latest_latency": (_c_u64, [CtrlPtr]),
+    "nvt_ctrl_latest_cdw0": (_c_u32, [CtrlPtr]),
+    "nvt_ctrl_set_aer_cb": (_c_int, [CtrlPtr, *_CB]),
+    "nvt_ctrl_identify": (_c_int, [CtrlPtr, BufPtr, _c_u32, _c_u8, _c_u16, _c_u8, *_CB]),
+    "nvt_ctrl_getfeatures": (_c_int, [CtrlPtr, _c_u8, _c_u8, _c_u32, *_U32x5, BufPtr, *_CB]),
+    "nvt_ctrl_setfeatures": (_c_int, [CtrlPtr, _c_u8, _c_u8, _c_u32, *_U32x5, BufPtr, *_CB]),
+    "nvt_ctrl_getlogpage": (_c_int, [CtrlPtr, _c_u8, BufPtr, _c_u32, _c_u64, _c_u32, _c_u8,
+                                     _c_u8, *_CB]),
+    "nvt_ctrl_format": (_c_int, [CtrlPtr, _c_u32, _c_u8, _c_u8, _c_u8, _c_u8, _c_u8, *_CB]),
+    "nvt_ctrl_sanitize": (_c_int, [CtrlPtr, _c_u8, _c_u8, _c_u8, _c_u8, _c_u8, _c_u32, *_CB]),
+    "nvt_ctrl_dst": (_c_int, [CtrlPtr, _c_u8, _c_u32, *_CB]),
+    "nvt_ctrl_fw_download": (_c_int, [CtrlPtr, BufPtr, _c_u64, _c_u32, *_CB]),
+    "nvt_ctrl_fw_commit": (_c_int, [CtrlPtr, _c_u8, _c_u8, _c_u8, *_CB]),
+    "nvt_ctrl_download_firmware": (_c_int, [CtrlPtr, _c_str, _c_u8, _c_u8, _c_u32]),
+    "nvt_ctrl_abort": (_c_int, [CtrlPtr, _c_u16, _c_u16, *_CB]),
+    "nvt_ctrl_aer": (_c_int, [CtrlPtr, *_CB]),
+    "nvt_ctrl_security_send": (_c_int, [CtrlPtr, BufPtr, _c_u8, _c_u16, _c_u8, _c_u32, *_CB]),
+    "nvt_ctrl_security_receive": (_c_int, [CtrlPtr, BufPtr, _c_u8, _c_u16, _c_u8, _c_u32,
+                                           *_CB]),
+    "nvt_ctrl_ns_mgmt": (_c_int, [CtrlPtr, _c_u8, BufPtr, _c_u32, _c_u8, *_CB]),
+    "nvt_ctrl_ns_attach": (_c_int, [CtrlPtr, _c_u8, _c_u32, BufPtr, *_CB]),
+    "nvt_ctrl_directive_send": (_c_int, [CtrlPtr, _c_u32, _c_u8, _c_u8, _c_u16, BufPtr, _c_u32,
+                                         _c_u32, _c_u32, *_CB]),
+    "nvt_ctrl_directive_receive": (_c_int, [CtrlPtr, _c_u32, _c_u8, _c_u8, _c_u16, BufPtr,
+                                            _c_u32, _c_u32, _c_u32, *_CB]),
+    # buf.h
+    "nvt_buf_alloc": (_c_int, [CtrlPtr, _c_size, _P(BufPtr)]),
+    "nvt_buf_free": (None, [BufPtr]),
+    "nvt_buf_data": (_c_void, [BufPtr]),
+    "nvt_buf_size": (_c_size, [BufPtr]),
+    "nvt_buf_name": (_c_str, [BufPtr]),
+    "nvt_buf_set_name": (_c_int, [BufPtr, _c_str]),
+    "nvt_buf_offset": (_c_size, [BufPtr]),
+    "nvt_buf_set_offset": (_c_int, [BufPtr, _c_size]),
+    "nvt_buf_xfer_size": (_c_size, [BufPtr]),
+    "nvt_buf_set_xfer_size": (_c_int, [BufPtr, _c_size]),
+    "nvt_buf_iova": (_c_u64, [BufPtr]),
+    "nvt_buf_handle": (_c_u32, [BufPtr]),
+    "nvt_buf_ctrl": (CtrlPtr, [BufPtr]),
+    "nvt_buf_fill": (_c_int, [BufPtr, _c_u32, _c_u32]),
+    "nvt_buf_field": (_c_int, [BufPtr, _c_uint, _c_uint, _P(_c_u64)]),
+    "nvt_buf_str": (_c_int, [BufPtr, _c_uint, _c_uint, ctypes.c_char_p, _c_size]),
+    "nvt_buf_dump": (_c_int, [BufPtr, _c_size, ctypes.c_char_p, _c_size]),
+    "nvt_buf_set_dsm_range": (_c_int, [BufPtr, _c_uint, _c_u64, _c_u32, _c_u32]),
+    # cmdlog.h
+    "nvt_cmdlog_open": (_c_int, [PciePtr, _c_u16, _P(CmdlogPtr)]),
+    "nvt_cmdlog_close": (None, [CmdlogPtr]),
+    "nvt_cmdlog_read": (_c_int, [CmdlogPtr, _c_uint, _P(CmdlogEntryC), _P(_c_uint)]),
+    "nvt_cmdlog_size": (_c_uint, [CmdlogPtr]),
+    "nvt_cmdlog_count": (_c_u64, [CmdlogPtr]),
+    "nvt_cmdlog_format": (_c_int, [_P(CmdlogEntryC), _c_u16, ctypes.c_char_p, _c_size]),
+    "nvt_ctrl_cmdlog": (_c_int, [CtrlPtr, _c_uint, _P(CmdlogEntryC), _P(_c_uint)]),
+    # events.h
+    "nvt_events_open": (_c_int, [_P(EventsPtr)]),
+    "nvt_events_fd": (_c_int, [EventsPtr]),
+    "nvt_events_next": (_c_int, [EventsPtr, _P(EventC), _c_int]),
+    "nvt_events_close": (None, [EventsPtr]),
+    "nvt_event_name": (_c_str, [_c_u32]),
+    "nvt_event_format": (_c_int, [_P(EventC), ctypes.c_char_p, _c_size]),
+    # regs.h
     "nvt_reg_name": (_c_str, [_c_u32]),
     "nvt_reg_offset": (_c_int, [_c_str]),
     "nvt_reg_width": (_c_int, [_c_u32]),
     "nvt_reg_field": (_c_int, [_c_u32, _c_str, _c_u64, _P(_c_u64)]),
     "nvt_reg_decode": (_c_int, [_c_u32, _c_u64, ctypes.c_char_p, _c_size]),
+    # list.h
     "nvt_list": (_c_int, [_P(CtrlEntryC), _c_uint, _P(_c_uint)]),
+    # status.h, cmdname.h
+    "nvt_status_from_cqe_dw3": (_c_u16, [_c_u32]),
+    "nvt_status_name": (_c_str, [_c_u16]),
+    "nvt_status_format": (_c_int, [_c_u16, ctypes.c_char_p, _c_size]),
+    "nvt_admin_cmdname": (_c_str, [_c_u8]),
+    "nvt_io_cmdname": (_c_str, [_c_u8]),
+    # pattern.h
+    "nvt_pattern_fill": (_c_int, [_c_void, _c_size, _c_u32, _c_u32]),
+    "nvt_srand": (None, [_c_u64]),
+    "nvt_rand": (_c_u64, []),
+    "nvt_hexdump": (_c_int, [_c_void, _c_size, _c_size, ctypes.c_char_p, _c_size]),
+    "nvt_le_field": (_c_int, [_c_void, _c_size, _c_uint, _c_uint, _P(_c_u64)]),
+    "nvt_str_field": (_c_int, [_c_void, _c_size, _c_uint, _c_uint, ctypes.c_char_p, _c_size]),
+    "nvt_dsm_range_set": (_c_int, [_c_void, _c_size, _c_uint, _c_u64, _c_u32, _c_u32]),
 }
 
 

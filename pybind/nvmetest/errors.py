@@ -1,5 +1,15 @@
 # SPDX-License-Identifier: MIT
-"""NvtError, and the checked call of a library function."""
+"""The exceptions, and the checked call of a library function.
+
+A library call returns 0, a negative errno or (commands) a positive NVMe
+status SCT << 8 | SC:
+
+  -errno        NvtError, an OSError with .errno and the library's message;
+  -ETIMEDOUT    NvtTimeoutError, also a TimeoutError (a host timeout);
+  status > 0    NvmeStatusError, with .status .sct .sc (and .cqe when known),
+                whose message is pynvme's "ERROR status: 00/01 Invalid Command Opcode".
+"""
+import errno as _errno
 import os
 import threading
 
@@ -15,12 +25,63 @@ class NvtError(OSError):
     """A libnvmetest call failed: .errno is the errno, the message the library's."""
 
 
+class NvtTimeoutError(NvtError, TimeoutError):
+    """A host timeout (-ETIMEDOUT): a command did not complete in time."""
+
+
+class NvmeStatusError(Exception):
+    """The device completed a command with an error status.
+
+    .status is SCT << 8 | SC, .sct and .sc its parts, .cqe the completion
+    queue entry (DW0..DW3) when known (else None), .completion the whole
+    Completion when known. str() is pynvme's "ERROR status: 00/01 Invalid Command Opcode".
+    """
+
+    def __init__(self, status, completion=None):
+        from .status import status_format   # status.py imports this module
+        self.status = status
+        self.sct = status >> 8 & 0x7
+        self.sc = status & 0xff
+        self.completion = completion
+        self.cqe = completion.cqe if completion is not None else None
+        super().__init__(status_format(status))
+
+    @property
+    def dnr(self):
+        """Do Not Retry, from the CQE (None when the CQE is not known)."""
+        return None if self.cqe is None else self.cqe[3] >> 31 & 1
+
+
+def clear_error():
+    """Forget the library's last message: a call whose failure it explains follows."""
+    _last.msg = None
+
+
+def error_for(ret, msg=None):
+    """The exception for a negative return value."""
+    err = -ret
+    text = msg or getattr(_last, "msg", None) or os.strerror(err)
+    cls = NvtTimeoutError if err == _errno.ETIMEDOUT else NvtError
+    return cls(err, text)
+
+
 def call(func, *args):
-    """Call a library function returning 0 / -errno; raise NvtError on failure."""
+    """Call a library function returning 0 (or a count) / -errno; raise NvtError on failure."""
     _last.msg = None
     ret = func(*args)
     if ret < 0:
-        raise NvtError(-ret, getattr(_last, "msg", None) or os.strerror(-ret))
+        raise error_for(ret)
+    return ret
+
+
+def call_status(func, *args):
+    """Call a library function returning 0 / -errno / a positive NVMe status."""
+    _last.msg = None
+    ret = func(*args)
+    if ret < 0:
+        raise error_for(ret)
+    if ret > 0:
+        raise NvmeStatusError(ret)
     return ret
 
 
