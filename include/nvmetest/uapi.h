@@ -42,6 +42,9 @@
 #define NVT_FEATURE_ADMIN	(1ULL << 4)	/* SETUP_ADMIN, SUBMIT/REAP_ADMIN */
 #define NVT_FEATURE_CMDLOG	(1ULL << 5)	/* MAP_CMDLOG */
 #define NVT_FEATURE_EVENTS	(1ULL << 6)	/* netlink "events" group */
+#define NVT_FEATURE_QPAIR	(1ULL << 7)	/* CREATE/DELETE_QPAIR */
+#define NVT_FEATURE_IRQ		(1ULL << 8)	/* MAP_IRQS, CTL_IRQ */
+#define NVT_FEATURE_CRC		(1ULL << 9)	/* MAP_CRC_TABLE */
 
 /**
  * struct nvt_ioctl_get_info - NVT_IOCTL_GET_INFO, frozen forever.
@@ -395,6 +398,191 @@ struct nvt_ioctl_map_cmdlog {
 #define NVT_IOCTL_SUBMIT_ADMIN	_IOWR(NVT_IOCTL_TYPE, 8, struct nvt_ioctl_submit_admin)
 #define NVT_IOCTL_REAP_ADMIN	_IOWR(NVT_IOCTL_TYPE, 9, struct nvt_ioctl_reap_admin)
 #define NVT_IOCTL_MAP_CMDLOG	_IOWR(NVT_IOCTL_TYPE, 10, struct nvt_ioctl_map_cmdlog)
+
+/*
+ * IO queue pairs (NVMe 1.4 sections 5.3, 5.4, 7.6.1). The kernel allocates
+ * the rings and sends Create I/O CQ and SQ; after that user space writes
+ * SQEs into the mapped SQ, rings the mapped doorbell and polls the mapped CQ
+ * itself, with no system call per command.
+ *
+ * Buffers: the kernel cannot see which buffer an IO command uses, so a
+ * buffer freed while this file has IO queues keeps its memory until the
+ * file's last IO queue is deleted (the device completes or aborts every
+ * command of a deleted SQ, section 5.6) or the controller is disabled.
+ * The doorbell mapping covers every doorbell of the controller, the admin
+ * ones too: ringing another queue's doorbell is the test's business.
+ */
+#define NVT_QPAIR_F_IEN		(1U << 0)	/* CQ interrupts enabled */
+
+/**
+ * struct nvt_ioctl_create_qpair - NVT_IOCTL_CREATE_QPAIR: an IO CQ and SQ
+ * with the same id.
+ * @flags: NVT_QPAIR_F_*.
+ * @qid: in: the queue id wanted, or 0 for the lowest free one; out: the id.
+ * @depth: entries of each ring, 2 .. CAP.MQES + 1.
+ * @vector: interrupt vector for the CQ (with NVT_QPAIR_F_IEN), below
+ *	NVT_IOCTL_MAP_IRQS's nr_vectors.
+ * @sq_prio: Create I/O SQ QPRIO, 0 (urgent) .. 3 (low).
+ * @cq_status: out: status of Create I/O CQ (SCT << 8 | SC), 0 on success.
+ * @sq_status: out: status of Create I/O SQ; when either is non-zero no
+ *	queue exists afterwards (the CQ is deleted again) and the ioctl still
+ *	returns 0, so tests can see the device's answer.
+ * @sq_mmap_offset, @sq_mmap_size: out: the SQ ring (read-write).
+ * @cq_mmap_offset, @cq_mmap_size: out: the CQ ring (read-write).
+ * @db_mmap_offset, @db_mmap_size: out: the doorbell page(s) of BAR0.
+ * @sq_db_offset: out: byte offset of this SQ's tail doorbell in that mapping.
+ * @cq_db_offset: out: byte offset of this CQ's head doorbell in it.
+ * @cmdlog_mmap_offset, @cmdlog_mmap_size: out: the queue's command log,
+ *	writable through this file (the library logs IO commands), read-only
+ *	to others through NVT_IOCTL_MAP_CMDLOG.
+ * @reserved: must be zero.
+ *
+ * Errors: -EINVAL (flags, reserved, depth, vector, prio, qid above the
+ * granted count), -ENXIO (controller not enabled with an admin queue),
+ * -ENOSPC (every queue id the controller granted is in use), -EEXIST (the
+ * id asked for is in use), -ETIMEDOUT (the device did not answer the
+ * create commands), -ENOMEM.
+ */
+struct nvt_ioctl_create_qpair {
+	__u32 flags;
+	__u16 qid;
+	__u16 depth;
+	__u16 vector;
+	__u8 sq_prio;
+	__u8 pad0;
+	__u16 cq_status;
+	__u16 sq_status;
+	__u64 sq_mmap_offset;
+	__u64 sq_mmap_size;
+	__u64 cq_mmap_offset;
+	__u64 cq_mmap_size;
+	__u64 db_mmap_offset;
+	__u64 db_mmap_size;
+	__u32 sq_db_offset;
+	__u32 cq_db_offset;
+	__u64 cmdlog_mmap_offset;
+	__u64 cmdlog_mmap_size;
+	__u64 reserved[4];
+};
+
+/**
+ * struct nvt_ioctl_delete_qpair - NVT_IOCTL_DELETE_QPAIR: send Delete I/O
+ * SQ, then Delete I/O CQ, and free the rings once unmapped.
+ * @flags: must be 0.
+ * @qid: a queue this file created.
+ * @sq_status, @cq_status: out: the device's statuses.
+ * @reserved: must be zero.
+ *
+ * Errors: -EINVAL (flags, reserved), -ENOENT (no such queue of this file),
+ * -ESTALE (the queue died with a controller reset: it is freed, nothing is
+ * sent), -ETIMEDOUT.
+ */
+struct nvt_ioctl_delete_qpair {
+	__u32 flags;
+	__u16 qid;
+	__u16 pad0;
+	__u16 sq_status;
+	__u16 cq_status;
+	__u32 pad1;
+	__u64 reserved[3];
+};
+
+/* Interrupts. */
+#define NVT_IRQ_TYPE_MSIX	1
+#define NVT_IRQ_TYPE_MSI	2
+#define NVT_IRQ_TYPE_INTX	3
+
+/**
+ * struct nvt_ioctl_map_irqs - NVT_IOCTL_MAP_IRQS: where to mmap() the
+ * interrupt counter page: one __u64 per vector, counted by the kernel's
+ * handler (which never consumes CQ entries); user space may write a counter
+ * to clear it.
+ * @flags: must be 0.
+ * @irq_type: out: NVT_IRQ_TYPE_*.
+ * @nr_vectors: out: vectors allocated (vector 0 is the admin queue's).
+ * @mmap_offset, @mmap_size: out.
+ * @reserved: must be zero.
+ *
+ * Errors: -EINVAL (flags, reserved), -EIO (no vectors could be allocated).
+ */
+struct nvt_ioctl_map_irqs {
+	__u32 flags;
+	__u32 irq_type;
+	__u32 nr_vectors;
+	__u32 pad0;
+	__u64 mmap_offset;
+	__u64 mmap_size;
+	__u64 reserved[3];
+};
+
+#define NVT_IRQ_F_MASK		(1U << 0)	/* mask the vector */
+#define NVT_IRQ_F_UNMASK	(1U << 1)	/* unmask it */
+#define NVT_IRQ_F_EVENTFD	(1U << 2)	/* signal @eventfd per interrupt */
+
+/**
+ * struct nvt_ioctl_ctl_irq - NVT_IOCTL_CTL_IRQ: mask or unmask an IO vector
+ * (MSI-X: the vector control mask bit, section 7.5.1.1 of PCIe), or attach
+ * an eventfd that each interrupt on it signals (0xffffffff detaches).
+ * @flags: exactly one of NVT_IRQ_F_*.
+ * @vector: 1 .. nr_vectors - 1.
+ * @eventfd: with NVT_IRQ_F_EVENTFD.
+ * @reserved: must be zero.
+ *
+ * Errors: -EINVAL (flags, reserved, vector), -EBADF (not an eventfd).
+ */
+struct nvt_ioctl_ctl_irq {
+	__u32 flags;
+	__u32 vector;
+	__u32 eventfd;
+	__u32 pad0;
+	__u64 reserved[2];
+};
+
+/*
+ * Per-namespace CRC tables for data verification: 4 bytes per LBA
+ * (CRC32C >> 1; 0 = unwritten, 0x7fffffff = uncorrectable; bit 31 = LBA
+ * lock), shared by every process and thread, kept while the controller
+ * stays bound. Readers consult the bitmap first and skip LBAs whose table
+ * page does not exist (never written), so reading does not allocate.
+ */
+#define NVT_CRC_F_RESET		(1U << 0)	/* clear every entry */
+
+/**
+ * struct nvt_ioctl_map_crc_table - NVT_IOCTL_MAP_CRC_TABLE: where to mmap()
+ * the verification table of a namespace (read-write, MAP_SHARED) and its
+ * page bitmap (read-only: bit i set once table page i exists). The first
+ * call for a namespace creates the table; later calls with the same @nlba
+ * share it; a different @nlba (the namespace was formatted) or
+ * NVT_CRC_F_RESET clears it. Table pages are allocated when first touched,
+ * so the memory follows the LBAs written, not the capacity.
+ * @flags: NVT_CRC_F_*.
+ * @nsid: 1 .. 0xfffffffe.
+ * @nlba: LBAs covered (Identify Namespace NSZE, or fewer to limit
+ *	verification), 1 .. 2^40.
+ * @table_mmap_offset, @table_mmap_size: out: 4 bytes per LBA.
+ * @bitmap_mmap_offset, @bitmap_mmap_size: out: one bit per table page.
+ * @pages: out: table pages allocated now (the memory cost).
+ * @reserved: must be zero.
+ *
+ * Errors: -EINVAL (flags, reserved, nsid, nlba), -ENOMEM.
+ */
+struct nvt_ioctl_map_crc_table {
+	__u32 flags;
+	__u32 nsid;
+	__u64 nlba;
+	__u64 table_mmap_offset;
+	__u64 table_mmap_size;
+	__u64 bitmap_mmap_offset;
+	__u64 bitmap_mmap_size;
+	__u64 pages;
+	__u64 reserved[3];
+};
+
+#define NVT_IOCTL_CREATE_QPAIR	_IOWR(NVT_IOCTL_TYPE, 11, struct nvt_ioctl_create_qpair)
+#define NVT_IOCTL_DELETE_QPAIR	_IOWR(NVT_IOCTL_TYPE, 12, struct nvt_ioctl_delete_qpair)
+#define NVT_IOCTL_MAP_IRQS	_IOWR(NVT_IOCTL_TYPE, 13, struct nvt_ioctl_map_irqs)
+#define NVT_IOCTL_CTL_IRQ	_IOW(NVT_IOCTL_TYPE, 14, struct nvt_ioctl_ctl_irq)
+#define NVT_IOCTL_MAP_CRC_TABLE	_IOWR(NVT_IOCTL_TYPE, 15, struct nvt_ioctl_map_crc_table)
 
 /*
  * Generic netlink family "nvmetest".
