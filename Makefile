@@ -9,7 +9,9 @@ BINDIR    ?= $(PREFIX)/bin
 LIBDIR    ?= $(PREFIX)/lib
 INCDIR    ?= $(PREFIX)/include
 PYTHON    ?= /usr/bin/python3
-PYDIR     ?= $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_path("purelib", vars={"base": "$(PREFIX)"}))' 2>/dev/null)
+PYVER     := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+# Debian's layout: /usr/lib/python3/dist-packages, else PREFIX/lib/python3.X/dist-packages.
+PYDIR     ?= $(if $(filter /usr,$(PREFIX)),/usr/lib/python3/dist-packages,$(PREFIX)/lib/python$(PYVER)/dist-packages)
 
 CC        ?= cc
 CFLAGS    ?= -O2 -g
@@ -48,7 +50,9 @@ ABI_CHECKS := $(patsubst %.c,$(O)/%.ok,$(wildcard tests/abi/*.c))
 LIBSO      := $(O)/lib/libnvmetest.so.$(VERSION)
 TOOL       := $(O)/bin/nvmetest
 
-.PHONY: all deps kmod kmod-all tests check unit unit-asan demo install dkms-install dkms-check clean
+FORCE:
+
+.PHONY: FORCE all deps kmod kmod-all tests check unit unit-asan demo install dkms-install dkms-check clean
 
 all: $(LIBSO) $(TOOL) $(O)/lib/libnvmetest.pc
 
@@ -76,10 +80,11 @@ $(LIBSO): $(LIB_OBJS) lib/libnvmetest.map
 	$(Q)ln -sf $(notdir $@) $(O)/lib/libnvmetest.so.$(SOVERSION)
 	$(Q)ln -sf $(notdir $@) $(O)/lib/libnvmetest.so
 
-$(O)/lib/libnvmetest.pc: lib/libnvmetest.pc.in VERSION
-	$(quiet) GEN $@
+# Depends on the install paths too: regenerated when PREFIX, LIBDIR or INCDIR change.
+$(O)/lib/libnvmetest.pc: lib/libnvmetest.pc.in VERSION FORCE
 	$(Q)mkdir -p $(@D) && sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
-		-e 's|@INCDIR@|$(INCDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
+		-e 's|@INCDIR@|$(INCDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@.tmp
+	$(Q)if cmp -s $@.tmp $@; then rm $@.tmp; else echo "  GEN     $@"; mv $@.tmp $@; fi
 
 # Tools and device tests find the library next to them: ../lib.
 $(TOOL): $(TOOL_OBJS) $(LIBSO)
@@ -139,6 +144,7 @@ install: all
 	$(Q)install -m 0755 $(TOOL) $(DESTDIR)$(BINDIR)/
 	$(Q)cp -r pybind/nvmetest $(DESTDIR)$(PYDIR)/
 	$(Q)find $(DESTDIR)$(PYDIR)/nvmetest -name __pycache__ -prune -exec rm -rf {} +
+	$(Q)if [ -z "$(DESTDIR)" ]; then ldconfig; fi
 
 # DKMS: the module source goes to /usr/src/nvmetest-$(VERSION).
 DKMS_FILES := Kbuild kmod include dkms.conf VERSION
