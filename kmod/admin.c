@@ -11,18 +11,24 @@
  * A command occupies a slot (its CID) from submission until the device
  * completes it or the queue is set up again. The slot holds the command's
  * buffer reference and PRP lists, and the completion record that goes to
- * the submitting file. Completions are reaped by the admin interrupt
- * (vector 0) and by the tick, which also expires host timeouts: a timed-out
- * command is completed to its file at once with a made-up CQE, but keeps its
- * slot, buffer and PRP lists until the device completes it for real (that
- * completion is logged and dropped) or the queue goes. A closed file's
- * commands complete into the void.
+ * the submitting file. The PRPs never let the device reach memory outside
+ * the command's range: whatever it moves beyond goes to a sink page of the
+ * kernel's (nvtk_prp_build()). The kernel sends commands of its own too
+ * (creating and deleting IO queues: nvtk_admin_sync()), in the same slots.
+ * Completions are reaped by the admin interrupt (vector 0) and by the tick,
+ * which also expires host timeouts: a timed-out command is completed to its
+ * file at once with a made-up CQE, but keeps its slot, buffer and PRP lists
+ * until the device completes it for real (that completion is logged and
+ * dropped) or the queue goes. A closed file's commands complete into the
+ * void.
  *
  * Everything in struct nvtk_queue, and the pointer to it, is protected by
  * nvtk_ctrl.q_lock, which the interrupt handler takes: elsewhere it is
  * taken with interrupts off.
  */
 #include <linux/bitfield.h>
+#include <linux/completion.h>
+#include <linux/delay.h>
 #include <linux/build_bug.h>
 #include <linux/dma-mapping.h>
 #include <linux/dmapool.h>
@@ -43,12 +49,12 @@
 #define NVTK_SQE_DWORDS		16	/* 64-byte admin SQ entry (section 4.2) */
 #define NVTK_CQE_DWORDS		4	/* 16-byte admin CQ entry (section 4.6) */
 
-/* PRP lists (section 4.3) are built in 4 KiB blocks of ctrl->prp_pool. */
-#define NVTK_PRP_BLOCK		SZ_4K
-#define NVTK_PRP_PER_BLOCK	(NVTK_PRP_BLOCK / sizeof(__le64))
-/* The worst case: 4 MiB at an unaligned offset in 4 KiB pages, 1024 entries. */
+/*
+ * PRP lists (section 4.3) are built in memory pages of 4 KiB << CC.MPS from
+ * the pool of ctrl->prp_res[CC.MPS]. The worst case: 4 MiB at an unaligned
+ * offset in 4 KiB pages, 1024 entries after PRP1, in three list pages.
+ */
 #define NVTK_PRP_BLOCKS_MAX	3
-
 /* Submission queue entry, Command Dword 0 (section 4.2). */
 #define NVTK_SQE_CDW0_OPC	GENMASK(7, 0)
 #define NVTK_SQE_CDW0_PSDT	GENMASK(15, 14)
@@ -60,30 +66,51 @@
 #define NVTK_CQE_DW3_SF		GENMASK(31, 17)	/* Status Field (section 4.6.1) */
 #define NVTK_SF_SCT_SC		GENMASK(10, 0)	/* SCT << 8 | SC in the SF */
 
-/* The PRP entries of one command. */
+/*
+ * The PRP entries of one command and the list pages it holds until it
+ * completes. @bounce_len non-zero: the range's second page is described by
+ * entry 0 of list[0], and a device that moves exactly the range writes that
+ * part into list[0] itself (PRP2 as a data pointer): copied to @bounce_dst
+ * at completion (see nvtk_prp_build()).
+ */
 struct nvtk_prp {
 	u64 prp1;
 	u64 prp2;
+	struct nvtk_prp_res *res;
+	u32 mps;
+	u32 bounce_len;
+	void *bounce_dst;
+	dma_addr_t second;
 	__le64 *list[NVTK_PRP_BLOCKS_MAX];
 	dma_addr_t list_dma[NVTK_PRP_BLOCKS_MAX];
+};
+
+/* A command the kernel sent itself and waits for (nvtk_admin_sync()). */
+struct nvtk_sync {
+	struct completion done;
+	u32 cqe[4];
+	u32 flags;
 };
 
 /*
  * One CID's slot. @busy from submission until the device completes the
  * command or the queue goes; @cpl until the file got a completion (real,
- * timed out or cancelled); @file NULL once the file is closed.
+ * timed out or cancelled); @file NULL once the file is closed. @sync is
+ * set instead of @file and @cpl for a command of the kernel's own, until
+ * its waiter is woken or gives up.
  */
 struct nvtk_cmd {
 	struct nvtk_file *file;
 	struct nvtk_cpl *cpl;
+	struct nvtk_sync *sync;
 	struct nvtk_buf *buf;
 	const void *data;		/* buf->vaddr + buf_offset */
 	u32 data_len;
 	struct nvtk_prp prp;
 	u64 log_index;
 	unsigned long deadline;		/* jiffies, if @has_deadline */
+	u32 cdw10;
 	u8 opcode;
-	u8 cns;				/* CDW10 bits 7:0 */
 	bool busy;
 	bool has_deadline;
 	bool timed_out;
@@ -129,68 +156,214 @@ void nvtk_admin_init(struct nvtk_ctrl *ctrl)
 
 /* ---- PRPs (section 4.3) ---- */
 
+/*
+ * The PRP resources for memory pages of 4 KiB << @mps_shift, made on first
+ * use (the pool, the sink data page and the sink list page). Process
+ * context. Return: the resources, or NULL when out of memory.
+ */
+static struct nvtk_prp_res *nvtk_prp_res_get(struct nvtk_ctrl *ctrl, u32 mps_shift)
+{
+	struct nvtk_prp_res *r = &ctrl->prp_res[mps_shift];
+	size_t mps = SZ_4K << mps_shift;
+	u32 i, n = mps / sizeof(__le64);
+
+	mutex_lock(&ctrl->prp_mutex);
+	if (r->pool)
+		goto out;
+	/* Memory pages aligned to the memory page size: a list chains at its end. */
+	r->pool = dma_pool_create(NVTK_NAME "-prp", &ctrl->pdev->dev, mps, mps, 0);
+	if (!r->pool)
+		goto out;
+	/* A memory page size the platform cannot give fails quietly. */
+	r->sink = dma_pool_alloc(r->pool, GFP_KERNEL | __GFP_NOWARN, &r->sink_dma);
+	r->sink_list = dma_pool_alloc(r->pool, GFP_KERNEL | __GFP_NOWARN, &r->sink_list_dma);
+	if (!r->sink || !r->sink_list || (r->sink_dma | r->sink_list_dma) & (mps - 1)) {
+		if (r->sink)
+			dma_pool_free(r->pool, r->sink, r->sink_dma);
+		if (r->sink_list)
+			dma_pool_free(r->pool, r->sink_list, r->sink_list_dma);
+		dma_pool_destroy(r->pool);
+		memset(r, 0, sizeof(*r));
+		goto out;
+	}
+	/* Every entry a data pointer to the sink, the last one chaining to itself. */
+	for (i = 0; i < n - 1; i++)
+		r->sink_list[i] = cpu_to_le64(r->sink_dma);
+	r->sink_list[n - 1] = cpu_to_le64(r->sink_list_dma);
+out:
+	mutex_unlock(&ctrl->prp_mutex);
+	return r->pool ? r : NULL;
+}
+
+/**
+ * nvtk_prp_res_destroy() - free every sink and pool (remove).
+ * @ctrl: the controller: no command holds a list page any more, and the
+ *	device does no DMA (disabled, bus mastering off), unless
+ *	ctrl->dma_unsafe says otherwise, in which case everything is leaked.
+ */
+void nvtk_prp_res_destroy(struct nvtk_ctrl *ctrl)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(ctrl->prp_res); i++) {
+		struct nvtk_prp_res *r = &ctrl->prp_res[i];
+
+		if (!r->pool || ctrl->dma_unsafe)
+			continue;
+		dma_pool_free(r->pool, r->sink, r->sink_dma);
+		dma_pool_free(r->pool, r->sink_list, r->sink_list_dma);
+		dma_pool_destroy(r->pool);
+		memset(r, 0, sizeof(*r));
+	}
+}
+
+/* Any context: the pool frees without sleeping. */
 static void nvtk_prp_free(struct nvtk_ctrl *ctrl, struct nvtk_prp *prp)
 {
 	int i;
 
 	for (i = 0; i < NVTK_PRP_BLOCKS_MAX; i++)
-		if (prp->list[i])
-			dma_pool_free(ctrl->prp_pool, prp->list[i], prp->list_dma[i]);
+		if (prp->list[i] && !ctrl->dma_unsafe)
+			dma_pool_free(prp->res->pool, prp->list[i], prp->list_dma[i]);
 	memset(prp, 0, sizeof(*prp));
 }
 
+/* What nvtk_prp_build() put in entry @i of list[0] of a bounce command. */
+static __le64 nvtk_prp_bounce_entry(const struct nvtk_prp *prp, u32 i)
+{
+	if (i == 0)
+		return cpu_to_le64(prp->second);
+	if (i == prp->mps / sizeof(__le64) - 1)
+		return cpu_to_le64(prp->res->sink_list_dma);
+	return cpu_to_le64(prp->res->sink_dma);
+}
+
 /*
- * PRP1 is the first byte of the range; PRP2 nothing (the range stays in
- * PRP1's memory page), the second memory page, or a list of the remaining
- * pages whose full list pages chain through their last entry. A list block
- * is 4 KiB: with a larger memory page the device chains only at the end of
- * that page, but no list needs a second block then (a 4 MiB buffer has at
- * most 512 pages of 8 KiB).
+ * The device completed a command whose PRP2 was a list holding the range's
+ * second page: if it wrote into the list page (it moved exactly the range,
+ * or crossed one page boundary and stopped short of the range's end, so it
+ * took PRP2 as a data pointer), copy that data where the range says. Up to
+ * the last 8-byte entry it changed: entries past it still hold the list,
+ * so the device did not get there (each entry is a page address, which
+ * data written over it is not, in practice). A transfer that ends inside
+ * an entry brings the rest of that entry along: at most 7 bytes of the
+ * range that the device did not write.
+ */
+static void nvtk_prp_bounce(const struct nvtk_prp *prp)
+{
+	const __le64 *list = prp->list[0];
+	u32 n = DIV_ROUND_UP(prp->bounce_len, 8), len = 0;
+
+	while (n) {
+		__le64 e = nvtk_prp_bounce_entry(prp, n - 1);
+		u32 bytes = min_t(u32, 8, prp->bounce_len - (n - 1) * 8);
+
+		if (memcmp(&list[n - 1], &e, bytes)) {
+			len = min_t(u32, n * 8, prp->bounce_len);
+			break;
+		}
+		n--;
+	}
+	memcpy(prp->bounce_dst, list, len);
+}
+
+/*
+ * Describe the range for the device so that no transfer of any length can
+ * reach memory outside the buffer's range and kernel memory kept for the
+ * purpose (NVMe 1.4 section 4.3: the device takes PRP2 as a data pointer
+ * when its own transfer crosses exactly one memory page boundary, as a list
+ * pointer when it crosses more):
+ *  - PRP1 is the first byte of the range, or the sink data page when there
+ *    is no buffer;
+ *  - PRP2 is a list of the range's remaining pages, then entries pointing
+ *    to the sink data page; each list page's last entry chains to the next
+ *    list page, and the last one's to the sink list page (all sink, its last
+ *    entry chaining to itself). So a device that moves more than the range
+ *    writes the rest to the sink, however long; a device that moves less
+ *    and crosses one page boundary writes into the first list page, which
+ *    the command owns until it completes. The sink list page is never a
+ *    data pointer, so it is never written.
+ *  - A range that crosses exactly one page boundary is the exception: its
+ *    second page must be what PRP2 describes when the device moves exactly
+ *    the range. A command that moves data to the controller (opcode bits
+ *    1:0 = 01b), whose device can only read memory, and Doorbell Buffer
+ *    Config, whose PRP2 is a page of its own, get the second page itself
+ *    in PRP2. Any other command gets the list above, whose entry 0 is the
+ *    second page: a device that moves more follows the list (to the second
+ *    page, then the sink), and a device that moves exactly the range writes
+ *    the second part into the list page, which nvtk_prp_bounce() copies to
+ *    the buffer at completion.
+ * The caller must not touch @prp on failure.
  */
 static int nvtk_prp_build(struct nvtk_ctrl *ctrl, struct nvtk_buf *buf, u64 off,
-			  u32 len, u32 mps, struct nvtk_prp *prp)
+			  u32 len, u8 opcode, u32 mps_shift, struct nvtk_prp *prp)
 {
-	dma_addr_t addr, page;
-	u32 first, nents, n, i, b;
+	u32 mps = SZ_4K << mps_shift, per = mps / sizeof(__le64);
+	struct nvtk_prp_res *res;
+	dma_addr_t page = 0;
+	u32 nents = 0, i, b;
 
 	memset(prp, 0, sizeof(*prp));
-	if (!buf)
-		return 0;
-	addr = buf->iova + off;
-	prp->prp1 = addr;
-	first = mps - (addr & (mps - 1));
-	if (len <= first)
-		return 0;
-	page = addr + first;
-	nents = DIV_ROUND_UP(len - first, mps);
-	if (nents == 1) {
-		prp->prp2 = page;
-		return 0;
+	res = nvtk_prp_res_get(ctrl, mps_shift);
+	if (!res)
+		return -ENOMEM;
+	prp->res = res;
+	prp->mps = mps;
+	if (buf) {
+		dma_addr_t addr = buf->iova + off;
+		u32 first = mps - (addr & (mps - 1));
+
+		prp->prp1 = addr;
+		if (len > first) {
+			page = addr + first;
+			nents = DIV_ROUND_UP(len - first, mps);
+		}
+		if (nents == 1 && (opcode == NVTK_ADMIN_DBBC ||
+				   FIELD_GET(NVTK_OPC_XFER, opcode) == NVTK_OPC_XFER_H2C)) {
+			prp->prp2 = page;
+			return 0;
+		}
+		if (nents == 1) {
+			prp->bounce_dst = buf->vaddr + off + first;
+			prp->bounce_len = len - first;
+			prp->second = page;
+		}
+	} else {
+		prp->prp1 = res->sink_dma;
 	}
-	for (b = 0; nents; b++) {
+
+	b = 0;
+	do {
 		__le64 *list;
 		dma_addr_t dma;
+		u32 n;
 
-		if (b == NVTK_PRP_BLOCKS_MAX || (b && mps != NVTK_PRP_BLOCK)) {
+		if (b == NVTK_PRP_BLOCKS_MAX) {
 			nvtk_prp_free(ctrl, prp);
 			return -ERANGE;	/* cannot happen for a buffer's range */
 		}
-		list = dma_pool_alloc(ctrl->prp_pool, GFP_KERNEL, &dma);
-		if (!list) {
+		list = dma_pool_alloc(res->pool, GFP_KERNEL | __GFP_NOWARN, &dma);
+		if (!list || (dma & (mps - 1))) {
+			if (list)
+				dma_pool_free(res->pool, list, dma);
 			nvtk_prp_free(ctrl, prp);
 			return -ENOMEM;
 		}
 		prp->list[b] = list;
 		prp->list_dma[b] = dma;
 		if (b)
-			prp->list[b - 1][NVTK_PRP_PER_BLOCK - 1] = cpu_to_le64(dma);
+			prp->list[b - 1][per - 1] = cpu_to_le64(dma);
 		else
 			prp->prp2 = dma;
-		n = nents > NVTK_PRP_PER_BLOCK ? NVTK_PRP_PER_BLOCK - 1 : nents;
+		n = min(nents, per - 1);
 		for (i = 0; i < n; i++, page += mps)
 			list[i] = cpu_to_le64(page);
+		for (; i < per - 1; i++)
+			list[i] = cpu_to_le64(res->sink_dma);
+		list[per - 1] = cpu_to_le64(res->sink_list_dma);
 		nents -= n;
-	}
+		b++;
+	} while (nents);
 	return 0;
 }
 
@@ -233,6 +406,12 @@ static void nvtk_cmd_complete(struct nvtk_ctrl *ctrl, struct nvtk_queue *q,
 	struct nvtk_cmd *cmd = &q->cmds[cid];
 	u32 log_flags = flags | (cmd->timed_out ? NVT_CPL_F_TIMEOUT : 0);
 
+	if (cmd->sync) {
+		memcpy(cmd->sync->cqe, dw, sizeof(cmd->sync->cqe));
+		cmd->sync->flags = flags;
+		complete(&cmd->sync->done);
+		cmd->sync = NULL;
+	}
 	if (cmd->cpl) {
 		struct nvt_completion *c = &cmd->cpl->cpl;
 
@@ -282,6 +461,26 @@ static void nvtk_snoop_identify(struct nvtk_ctrl *ctrl, const struct nvtk_cmd *c
 	spin_unlock(&nvtk_ctrls_lock);
 }
 
+/*
+ * Set Features, or Get Features of the current value (SEL 000b, CDW10 bits
+ * 10:8), of Number of Queues (section 5.21.1.7): DW0 of its completion is
+ * what the controller allocated.
+ */
+static bool nvtk_is_nr_queues(const struct nvtk_cmd *cmd)
+{
+	if ((cmd->cdw10 & 0xff) != NVTK_FID_NR_QUEUES)
+		return false;
+	return cmd->opcode == NVTK_ADMIN_SET_FEATURES ||
+	       (cmd->opcode == NVTK_ADMIN_GET_FEATURES && !(cmd->cdw10 & GENMASK(10, 8)));
+}
+
+/* DW0: NCQA in bits 31:16, NSQA in bits 15:0, both 0's based. */
+static void nvtk_snoop_nr_queues(struct nvtk_ctrl *ctrl, u32 dw0)
+{
+	WRITE_ONCE(ctrl->granted_sq, (dw0 & 0xffff) + 1);
+	WRITE_ONCE(ctrl->granted_cq, (dw0 >> 16) + 1);
+}
+
 static void nvtk_queue_handle_cqe(struct nvtk_ctrl *ctrl, struct nvtk_queue *q,
 				  const u32 *dw, u64 now)
 {
@@ -302,8 +501,14 @@ static void nvtk_queue_handle_cqe(struct nvtk_ctrl *ctrl, struct nvtk_queue *q,
 
 		nvtk_genl_event(ctrl, &ev);
 	}
-	if (cmd->opcode == NVTK_ADMIN_IDENTIFY && cmd->cns == NVTK_CNS_CTRL && !status)
+	/* The data is complete before anyone looks at it. */
+	if (cmd->prp.bounce_len)
+		nvtk_prp_bounce(&cmd->prp);
+	if (cmd->opcode == NVTK_ADMIN_IDENTIFY && (cmd->cdw10 & 0xff) == NVTK_CNS_CTRL &&
+	    !status)
 		nvtk_snoop_identify(ctrl, cmd);
+	if (!status && nvtk_is_nr_queues(cmd))
+		nvtk_snoop_nr_queues(ctrl, dw[0]);
 	nvtk_cmd_complete(ctrl, q, cid, dw, 0, now);
 }
 
@@ -391,18 +596,27 @@ static void nvtk_queue_cancel(struct nvtk_ctrl *ctrl, struct nvtk_queue *q)
  * @irq: the interrupt.
  * @data: the controller.
  *
- * Return: IRQ_HANDLED if there were completions (the line may be shared).
+ * Return: IRQ_HANDLED, except on an INTx line without completions (the line
+ * may be shared).
  */
 irqreturn_t nvtk_admin_irq(int irq, void *data)
 {
 	struct nvtk_ctrl *ctrl = data;
+	bool intx = ctrl->irq_type == NVT_IRQ_TYPE_INTX;
 	bool found = false;
 
+	/*
+	 * A message vector is ours alone, and IO CQs may use it too: always
+	 * counted (before the completions it brings are delivered) and claimed.
+	 * A shared INTx line: claim only what we found, count nothing.
+	 */
+	if (!intx)
+		atomic64_inc(&ctrl->irq_counters[0]);
 	spin_lock(&ctrl->q_lock);
 	if (ctrl->adminq)
 		found = nvtk_queue_reap(ctrl, ctrl->adminq);
 	spin_unlock(&ctrl->q_lock);
-	return found ? IRQ_HANDLED : IRQ_NONE;
+	return found || !intx ? IRQ_HANDLED : IRQ_NONE;
 }
 
 /*
@@ -444,7 +658,6 @@ static void nvtk_admin_tick(struct work_struct *work)
 /* Free a queue nobody can reach any more and whose commands are gone. */
 static void nvtk_queue_free(struct nvtk_ctrl *ctrl, struct nvtk_queue *q)
 {
-	struct device *dev = &ctrl->pdev->dev;
 	struct nvtk_pin *pin, *tmp;
 
 	list_for_each_entry_safe(pin, tmp, &q->pinned, node) {
@@ -452,9 +665,9 @@ static void nvtk_queue_free(struct nvtk_ctrl *ctrl, struct nvtk_queue *q)
 		kfree(pin);
 	}
 	if (q->cq)
-		dma_free_coherent(dev, q->cq_depth * NVTK_CQE_DWORDS * 4, q->cq, q->cq_dma);
+		nvtk_dma_free(ctrl, q->cq_depth * NVTK_CQE_DWORDS * 4, q->cq, q->cq_dma);
 	if (q->sq)
-		dma_free_coherent(dev, q->sq_depth * NVTK_SQE_DWORDS * 4, q->sq, q->sq_dma);
+		nvtk_dma_free(ctrl, q->sq_depth * NVTK_SQE_DWORDS * 4, q->sq, q->sq_dma);
 	kvfree(q->cmds);
 	kfree(q);
 }
@@ -555,9 +768,14 @@ long nvtk_ioctl_setup_admin(struct nvtk_file *nf,
 	ctrl->adminq = q;
 	if (old)
 		nvtk_queue_cancel(ctrl, old);
+	/* The controller is disabled: it has no IO queue, and grants again. */
+	atomic_inc(&ctrl->ioq_gen);
+	ctrl->granted_sq = 0;
+	ctrl->granted_cq = 0;
 	spin_unlock_irq(&ctrl->q_lock);
 	if (old)
 		nvtk_queue_free(ctrl, old);
+	nvtk_ioq_reset(ctrl);
 
 	/* Sections 3.1.8-3.1.10: 0's based sizes, page-aligned bases. */
 	writel((arg.cq_depth - 1) << 16 | (arg.sq_depth - 1), ctrl->bar + NVTK_REG_AQA);
@@ -654,7 +872,7 @@ long nvtk_ioctl_submit_admin(struct nvtk_file *nf,
 	struct nvtk_queue *q;
 	struct nvtk_prp prp;
 	unsigned long flags;
-	u32 cc, mps;
+	u32 cc, mps, mps_shift;
 	u8 opcode;
 	int cid, i;
 	long ret;
@@ -701,11 +919,12 @@ long nvtk_ioctl_submit_admin(struct nvtk_file *nf,
 	if (ret)
 		goto err_pin;
 	cc = readl(ctrl->bar + NVTK_REG_CC);
-	mps = NVTK_PRP_BLOCK << FIELD_GET(NVTK_CC_MPS, cc);
+	mps_shift = FIELD_GET(NVTK_CC_MPS, cc);
+	mps = SZ_4K << mps_shift;
 	ret = nvtk_check_admin_cmd(&arg, buf, cc, mps);
 	if (ret)
 		goto err_unlock;
-	ret = nvtk_prp_build(ctrl, buf, arg.buf_offset, arg.buf_len, mps, &prp);
+	ret = nvtk_prp_build(ctrl, buf, arg.buf_offset, arg.buf_len, opcode, mps_shift, &prp);
 	if (ret)
 		goto err_unlock;
 
@@ -745,7 +964,7 @@ long nvtk_ioctl_submit_admin(struct nvtk_file *nf,
 	cmd->data_len = arg.buf_len;
 	cmd->prp = prp;
 	cmd->opcode = opcode;
-	cmd->cns = arg.sqe[10] & 0xff;
+	cmd->cdw10 = arg.sqe[10];
 	if (arg.timeout_ms) {
 		cmd->has_deadline = true;
 		cmd->deadline = jiffies + msecs_to_jiffies(arg.timeout_ms);
@@ -787,6 +1006,125 @@ err_cpl:
 err_put:
 	if (buf)
 		nvtk_buf_put(buf);
+	return ret;
+}
+
+/**
+ * nvtk_cqe_status() - the status of a completion: SCT << 8 | SC.
+ * @cqe: the four dwords of a completion queue entry.
+ *
+ * Return: the status (section 4.6.1), 0 for success.
+ */
+u16 nvtk_cqe_status(const u32 *cqe)
+{
+	return FIELD_GET(NVTK_CQE_DW3_SF, cqe[3]) & NVTK_SF_SCT_SC;
+}
+
+/**
+ * nvtk_ctrl_ready() - whether the controller processes commands now:
+ *	CC.EN = 1, CSTS.RDY = 1, CSTS.CFS = 0 (sections 3.1.5, 3.1.6).
+ * @ctrl: the controller; the caller is inside nvtk_ctrl_lock_live().
+ *
+ * Return: true if so.
+ */
+bool nvtk_ctrl_ready(struct nvtk_ctrl *ctrl)
+{
+	u32 csts = readl(ctrl->bar + NVTK_REG_CSTS);
+
+	return csts != ~0U && (csts & NVTK_CSTS_RDY) && !(csts & NVTK_CSTS_CFS) &&
+	       (readl(ctrl->bar + NVTK_REG_CC) & NVTK_CC_EN);
+}
+
+/**
+ * nvtk_admin_sync() - send an admin command of the kernel's own and wait for
+ *	its completion.
+ * @ctrl: the controller.
+ * @sqe: the 16 dwords of the entry; the CID is filled in, everything else
+ *	(PRPs included) is sent as given.
+ * @timeout_ms: how long to wait. On expiry the command keeps its CID (like
+ *	a user command's host timeout) until the device completes it or the
+ *	queue goes, and NVT_EVENT_TIMEOUT is published.
+ * @cqe: out: the completion queue entry (4 dwords) when 0 is returned.
+ *
+ * Shares the CIDs with user commands and is logged like them. Must not be
+ * called with ctrl->lock held: it takes it around the submission only, so
+ * that an unbind is not held up by the wait (the unbind cancels it).
+ *
+ * Return: 0 (the device completed it: see @cqe), -ENXIO (no admin queue),
+ * -EBUSY (admin queue full), -ETIMEDOUT, -ECANCELED (SETUP_ADMIN tore the
+ * queue down), -ENODEV (unbound).
+ */
+int nvtk_admin_sync(struct nvtk_ctrl *ctrl, const u32 *sqe, u32 timeout_ms, u32 *cqe)
+{
+	struct nvtk_sync sync;
+	__le32 le[NVTK_SQE_DWORDS];
+	struct nvtk_queue *q;
+	struct nvtk_cmd *cmd;
+	unsigned long flags;
+	int ret, cid, i;
+
+	init_completion(&sync.done);
+	ret = nvtk_ctrl_lock_live(ctrl);
+	if (ret)
+		return ret;
+	spin_lock_irqsave(&ctrl->q_lock, flags);
+	q = ctrl->adminq;
+	if (!q) {
+		ret = -ENXIO;
+		goto err_unlock;
+	}
+	cid = nvtk_queue_alloc_cid(q);
+	if (cid < 0 || (q->sq_tail + 1) % q->sq_depth == q->sq_head) {
+		ret = -EBUSY;
+		goto err_unlock;
+	}
+	for (i = 0; i < NVTK_SQE_DWORDS; i++)
+		le[i] = cpu_to_le32(sqe[i]);
+	le[0] = cpu_to_le32((sqe[0] & ~NVTK_SQE_CDW0_CID) | FIELD_PREP(NVTK_SQE_CDW0_CID, cid));
+	memcpy(&q->sq[q->sq_tail * NVTK_SQE_DWORDS], le, sizeof(le));
+	if (++q->sq_tail == q->sq_depth)
+		q->sq_tail = 0;
+	cmd = &q->cmds[cid];
+	cmd->busy = true;
+	cmd->sync = &sync;
+	cmd->opcode = FIELD_GET(NVTK_SQE_CDW0_OPC, sqe[0]);
+	cmd->cdw10 = sqe[10];
+	cmd->log_index = nvtk_cmdlog_submit(ctrl, le, ktime_get_ns());
+	/* SQ0TDBL (section 3.1.24); writel() orders the SQE before it. */
+	writel(q->sq_tail, q->sq_db);
+	spin_unlock_irqrestore(&ctrl->q_lock, flags);
+	nvtk_ctrl_unlock(ctrl);
+
+	if (!wait_for_completion_timeout(&sync.done, msecs_to_jiffies(timeout_ms))) {
+		spin_lock_irqsave(&ctrl->q_lock, flags);
+		/* Completed or cancelled meanwhile? Else it is still in the current queue. */
+		if (!try_wait_for_completion(&sync.done)) {
+			struct nvtk_event ev = { .type = NVT_EVENT_TIMEOUT, .qid = 0 };
+
+			q = ctrl->adminq;
+			for (cid = 0; q && cid < q->nr_cids; cid++) {
+				cmd = &q->cmds[cid];
+				if (cmd->sync != &sync)
+					continue;
+				cmd->sync = NULL;
+				cmd->timed_out = true;
+				ev.opcode = cmd->opcode;
+				ev.cid = cid;
+				nvtk_genl_event(ctrl, &ev);
+			}
+			spin_unlock_irqrestore(&ctrl->q_lock, flags);
+			return -ETIMEDOUT;
+		}
+		spin_unlock_irqrestore(&ctrl->q_lock, flags);
+	}
+	if (sync.flags & NVT_CPL_F_CANCELLED)
+		return READ_ONCE(ctrl->dead) ? -ENODEV : -ECANCELED;
+	memcpy(cqe, sync.cqe, sizeof(sync.cqe));
+	return 0;
+
+err_unlock:
+	spin_unlock_irqrestore(&ctrl->q_lock, flags);
+	nvtk_ctrl_unlock(ctrl);
 	return ret;
 }
 
@@ -892,9 +1230,54 @@ void nvtk_admin_detach_file(struct nvtk_file *nf)
 }
 
 /**
+ * nvtk_admin_quiesce() - disable the controller at remove, so that it stops
+ *	using the memory of its queues before that memory is freed.
+ * @ctrl: the controller, dead (no ioctl touches it) but still mapped.
+ *
+ * Only when this binding set up an admin queue (else the controller uses
+ * none of our memory) and the function is still there (CSTS not all ones).
+ * Clears CC.EN (section 3.1.5) and waits up to CAP.TO for CSTS.RDY to
+ * clear (section 7.6.2): the controller then has deleted every IO queue and
+ * will post nothing more (no late AER completion into a freed admin CQ
+ * when a later binding turns bus mastering on again). If it does not get
+ * there, ctrl->dma_unsafe is set and DMA memory is leaked from then on.
+ */
+void nvtk_admin_quiesce(struct nvtk_ctrl *ctrl)
+{
+	unsigned long deadline;
+	u32 csts, cc, to;
+	bool has_q;
+
+	spin_lock_irq(&ctrl->q_lock);
+	has_q = ctrl->adminq;
+	spin_unlock_irq(&ctrl->q_lock);
+	csts = readl(ctrl->bar + NVTK_REG_CSTS);
+	if (!has_q || csts == ~0U)
+		return;
+	to = FIELD_GET(NVTK_CAP_TO, lo_hi_readq(ctrl->bar + NVTK_REG_CAP));
+	cc = readl(ctrl->bar + NVTK_REG_CC);
+	if (cc & NVTK_CC_EN)
+		writel(cc & ~NVTK_CC_EN, ctrl->bar + NVTK_REG_CC);
+	deadline = jiffies + msecs_to_jiffies((to + 1) * 500);
+	for (;;) {
+		csts = readl(ctrl->bar + NVTK_REG_CSTS);
+		if (csts == ~0U || !(csts & NVTK_CSTS_RDY))
+			return;
+		if (time_after(jiffies, deadline))
+			break;
+		usleep_range(1000, 2000);
+	}
+	dev_err(&ctrl->pdev->dev,
+		"CSTS.RDY still 1 %u ms after CC.EN=0: its DMA memory is leaked\n",
+		(to + 1) * 500);
+	ctrl->dma_unsafe = true;
+}
+
+/**
  * nvtk_admin_destroy() - tear the admin queue down at remove.
- * @ctrl: the controller: dead, its interrupt freed and bus mastering off,
- *	so that neither the device nor an ioctl touches the queue any more.
+ * @ctrl: the controller: dead, disabled (nvtk_admin_quiesce()), its
+ *	interrupt freed and bus mastering off, so that neither the device nor
+ *	an ioctl touches the queue any more.
  *
  * Outstanding commands complete with NVT_CPL_F_CANCELLED (their files wake
  * up), and every buffer the queue held is let go.

@@ -15,6 +15,7 @@
  * use live on until they do (see dmabuf.c).
  */
 #include <linux/fs.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/poll.h>
 #include <linux/slab.h>
@@ -43,12 +44,21 @@ struct nvtk_ctrl *nvtk_ctrl_alloc(struct pci_dev *pdev)
 	ctrl = kzalloc(sizeof(*ctrl), GFP_KERNEL);
 	if (!ctrl)
 		return NULL;
+	ctrl->db_dummy = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	if (!ctrl->db_dummy) {
+		kfree(ctrl);
+		return NULL;
+	}
 	kref_init(&ctrl->ref);
 	init_rwsem(&ctrl->lock);
 	INIT_LIST_HEAD(&ctrl->node);
-	spin_lock_init(&ctrl->files_lock);
+	mutex_init(&ctrl->files_mutex);
 	INIT_LIST_HEAD(&ctrl->files);
+	mutex_init(&ctrl->prp_mutex);
+	mutex_init(&ctrl->irq_mutex);
 	nvtk_admin_init(ctrl);
+	nvtk_ioq_init(ctrl);
+	nvtk_crc_init(ctrl);
 	ctrl->minor = -1;
 	ctrl->pdev = pci_dev_get(pdev);
 	return ctrl;
@@ -60,6 +70,8 @@ static void nvtk_ctrl_free(struct kref *ref)
 	struct nvtk_ctrl *ctrl = container_of(ref, struct nvtk_ctrl, ref);
 
 	nvtk_cmdlog_free(ctrl);
+	nvtk_irq_free(ctrl);
+	__free_page(ctrl->db_dummy);
 	pci_dev_put(ctrl->pdev);
 	kfree(ctrl);
 }
@@ -138,10 +150,31 @@ void nvtk_ctrl_mark_removed(struct nvtk_ctrl *ctrl)
 	struct nvtk_file *nf;
 
 	WRITE_ONCE(ctrl->removed, true);
-	spin_lock(&ctrl->files_lock);
+	mutex_lock(&ctrl->files_mutex);
 	list_for_each_entry(nf, &ctrl->files, node)
 		wake_up_all(&nf->cpl_wait);
-	spin_unlock(&ctrl->files_lock);
+	mutex_unlock(&ctrl->files_mutex);
+}
+
+/**
+ * nvtk_zap_mappings() - remove the page table entries of every mapping of
+ *	a range of mmap offsets, in every process; a later access faults again.
+ * @ctrl: the controller.
+ * @offset: the first mmap offset of the range.
+ * @len: its length in bytes.
+ *
+ * A mapping holds its file, and a file stays in ctrl->files until its last
+ * reference goes, so every mapping is in the address space of a file in
+ * the list (several files opened through one node share theirs).
+ */
+void nvtk_zap_mappings(struct nvtk_ctrl *ctrl, u64 offset, u64 len)
+{
+	struct nvtk_file *nf;
+
+	mutex_lock(&ctrl->files_mutex);
+	list_for_each_entry(nf, &ctrl->files, node)
+		unmap_mapping_range(nf->mapping, offset, len, 1);
+	mutex_unlock(&ctrl->files_mutex);
 }
 
 static struct nvtk_ctrl *nvtk_ctrl_get_by_minor(int minor)
@@ -174,14 +207,18 @@ static int nvtk_open(struct inode *inode, struct file *file)
 		return -ENODEV;
 	}
 	nf->ctrl = ctrl;
+	nf->id = atomic64_inc_return(&ctrl->next_file_id);
+	nf->mapping = file->f_mapping;
 	xa_init_flags(&nf->bufs, XA_FLAGS_ALLOC1);
 	spin_lock_init(&nf->cpl_lock);
 	INIT_LIST_HEAD(&nf->cpls);
 	init_waitqueue_head(&nf->cpl_wait);
+	xa_init(&nf->ioqs);
+	INIT_LIST_HEAD(&nf->deferred_bufs);
 
-	spin_lock(&ctrl->files_lock);
+	mutex_lock(&ctrl->files_mutex);
 	list_add_tail(&nf->node, &ctrl->files);
-	spin_unlock(&ctrl->files_lock);
+	mutex_unlock(&ctrl->files_mutex);
 
 	file->private_data = nf;
 	return nonseekable_open(inode, file);
@@ -189,7 +226,9 @@ static int nvtk_open(struct inode *inode, struct file *file)
 
 /*
  * The last close. No ioctl or mmap of this file runs any more (each holds
- * the file), and no mapping is left (each holds the file too).
+ * the file), and no mapping is left (each holds the file too). The file's
+ * IO queues are deleted (the kernel sends Delete I/O SQ and CQ) before its
+ * buffers go, since IO commands may use them.
  */
 static int nvtk_release(struct inode *inode, struct file *file)
 {
@@ -197,14 +236,16 @@ static int nvtk_release(struct inode *inode, struct file *file)
 	struct nvtk_ctrl *ctrl = nf->ctrl;
 	struct nvtk_cpl *c, *tmp;
 
+	nvtk_ioq_release_file(nf);
+	nvtk_irq_release_file(nf);
 	/* From here on the admin queue delivers nothing to @nf. */
 	nvtk_admin_detach_file(nf);
 	list_for_each_entry_safe(c, tmp, &nf->cpls, node)
 		kfree(c);
 
-	spin_lock(&ctrl->files_lock);
+	mutex_lock(&ctrl->files_mutex);
 	list_del(&nf->node);
-	spin_unlock(&ctrl->files_lock);
+	mutex_unlock(&ctrl->files_mutex);
 
 	nvtk_bufs_release(nf);
 	kfree(nf);
@@ -242,6 +283,16 @@ static long nvtk_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return nvtk_ioctl_reap_admin(nf, argp);
 	case NVT_IOCTL_MAP_CMDLOG:
 		return nvtk_ioctl_map_cmdlog(nf, argp);
+	case NVT_IOCTL_CREATE_QPAIR:
+		return nvtk_ioctl_create_qpair(nf, argp);
+	case NVT_IOCTL_DELETE_QPAIR:
+		return nvtk_ioctl_delete_qpair(nf, argp);
+	case NVT_IOCTL_MAP_IRQS:
+		return nvtk_ioctl_map_irqs(nf, argp);
+	case NVT_IOCTL_CTL_IRQ:
+		return nvtk_ioctl_ctl_irq(nf, argp);
+	case NVT_IOCTL_MAP_CRC_TABLE:
+		return nvtk_ioctl_map_crc_table(nf, argp);
 	default:
 		return -ENOTTY;
 	}
@@ -252,9 +303,19 @@ static int nvtk_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct nvtk_file *nf = file->private_data;
 
+	u64 off = (u64)vma->vm_pgoff << PAGE_SHIFT;
+
 	if (READ_ONCE(nf->ctrl->dead))
 		return -ENODEV;
-	if (vma->vm_pgoff >= NVTK_MMAP_CMDLOG >> PAGE_SHIFT)
+	if (off >= NVTK_MMAP_CRC)
+		return nvtk_crc_mmap(nf, vma);
+	if (off >= NVTK_MMAP_IOQ)
+		return nvtk_ioq_mmap(nf, vma);
+	if (off >= NVTK_MMAP_DB)
+		return off < NVTK_MMAP_DB + NVTK_MMAP_DB_SPAN ? nvtk_db_mmap(nf, vma) : -EINVAL;
+	if (off >= NVTK_MMAP_IRQ)
+		return nvtk_irq_mmap(nf, vma);
+	if (off >= NVTK_MMAP_CMDLOG)
 		return nvtk_cmdlog_mmap(nf, vma);
 	return nvtk_buf_mmap(nf, vma);
 }

@@ -24,6 +24,34 @@
 				 NVT_CMDLOG_ENTRIES * sizeof(struct nvt_cmdlog_entry))
 
 /**
+ * nvtk_cmdlog_new() - allocate an empty command log with its header set.
+ * @qid: the queue it logs.
+ * @size: out: its length in bytes, a page multiple.
+ *
+ * Return: the log (zeroed, fit for remap_vmalloc_range(); vfree() it), or
+ * NULL when out of memory.
+ */
+struct nvt_cmdlog_header *nvtk_cmdlog_new(u32 qid, size_t *size)
+{
+	struct nvt_cmdlog_header *hdr;
+
+	BUILD_BUG_ON(sizeof(struct nvt_cmdlog_header) != 64);
+	BUILD_BUG_ON(sizeof(struct nvt_cmdlog_entry) != 128);
+	BUILD_BUG_ON(!is_power_of_2(NVT_CMDLOG_ENTRIES));
+	BUILD_BUG_ON(PAGE_ALIGN(NVTK_CMDLOG_BYTES) > BIT(NVTK_MMAP_CMDLOG_SHIFT));
+
+	*size = PAGE_ALIGN(NVTK_CMDLOG_BYTES);
+	hdr = vmalloc_user(*size);
+	if (!hdr)
+		return NULL;
+	hdr->magic = NVT_CMDLOG_MAGIC;
+	hdr->entry_size = sizeof(struct nvt_cmdlog_entry);
+	hdr->nr_entries = NVT_CMDLOG_ENTRIES;
+	hdr->qid = qid;
+	return hdr;
+}
+
+/**
  * nvtk_cmdlog_alloc() - allocate and initialise the admin command log.
  * @ctrl: the controller being probed.
  *
@@ -31,25 +59,8 @@
  */
 int nvtk_cmdlog_alloc(struct nvtk_ctrl *ctrl)
 {
-	struct nvt_cmdlog_header *hdr;
-	size_t size = PAGE_ALIGN(NVTK_CMDLOG_BYTES);
-
-	BUILD_BUG_ON(sizeof(struct nvt_cmdlog_header) != 64);
-	BUILD_BUG_ON(sizeof(struct nvt_cmdlog_entry) != 128);
-	BUILD_BUG_ON(!is_power_of_2(NVT_CMDLOG_ENTRIES));
-	BUILD_BUG_ON(PAGE_ALIGN(NVTK_CMDLOG_BYTES) > BIT(NVTK_MMAP_CMDLOG_SHIFT));
-
-	/* Zeroed, and fit for remap_vmalloc_range(). */
-	hdr = vmalloc_user(size);
-	if (!hdr)
-		return -ENOMEM;
-	hdr->magic = NVT_CMDLOG_MAGIC;
-	hdr->entry_size = sizeof(struct nvt_cmdlog_entry);
-	hdr->nr_entries = NVT_CMDLOG_ENTRIES;
-	hdr->qid = 0;
-	ctrl->cmdlog = hdr;
-	ctrl->cmdlog_size = size;
-	return 0;
+	ctrl->cmdlog = nvtk_cmdlog_new(0, &ctrl->cmdlog_size);
+	return ctrl->cmdlog ? 0 : -ENOMEM;
 }
 
 /**
@@ -142,10 +153,10 @@ void nvtk_cmdlog_complete(struct nvtk_ctrl *ctrl, u64 index, const u32 *cqe,
  * @nf: the file.
  * @uarg: the user's struct nvt_ioctl_map_cmdlog.
  *
- * Only the admin queue (qid 0) has a log in the kernel; the library keeps
- * those of the I/O queues.
+ * qid 0 is the admin queue's log, which the kernel writes; any other is the
+ * log of a live IO queue of any file, which its library writes (queue.c).
  *
- * Return: 0, -EINVAL, -ENOENT, -EFAULT or -ENODEV.
+ * Return: 0, -EINVAL, -ENOENT, -ESTALE, -EFAULT or -ENODEV.
  */
 long nvtk_ioctl_map_cmdlog(struct nvtk_file *nf,
 			   struct nvt_ioctl_map_cmdlog __user *uarg)
@@ -161,11 +172,15 @@ long nvtk_ioctl_map_cmdlog(struct nvtk_file *nf,
 		return -EINVAL;
 	if (READ_ONCE(nf->ctrl->dead))
 		return -ENODEV;
-	if (arg.qid != 0)
-		return -ENOENT;
+	if (arg.qid != 0) {
+		int ret = nvtk_ioq_map_cmdlog(nf, arg.qid, &arg.mmap_offset, &arg.mmap_size);
 
-	arg.mmap_offset = NVTK_MMAP_CMDLOG + ((u64)arg.qid << NVTK_MMAP_CMDLOG_SHIFT);
-	arg.mmap_size = nf->ctrl->cmdlog_size;
+		if (ret)
+			return ret;
+	} else {
+		arg.mmap_offset = NVTK_MMAP_CMDLOG;
+		arg.mmap_size = nf->ctrl->cmdlog_size;
+	}
 	if (copy_to_user(uarg, &arg, sizeof(arg)))
 		return -EFAULT;
 	return 0;
@@ -199,7 +214,7 @@ static const struct vm_operations_struct nvtk_cmdlog_vm_ops = {
  * @vma: the mapping; vm_pgoff is in the command log region.
  *
  * Return: 0, -EINVAL (no such log, or beyond it), -EPERM (writable), or an
- * error of remap_vmalloc_range().
+ * error of remap_vmalloc_range(). (IO queues' logs are mapped by queue.c.)
  */
 int nvtk_cmdlog_mmap(struct nvtk_file *nf, struct vm_area_struct *vma)
 {

@@ -50,6 +50,13 @@ static inline void nvtk_vm_flags_clear(struct vm_area_struct *vma, unsigned long
 #define nvtk_vm_flags_clear(vma, flags) vm_flags_clear(vma, flags)
 #endif
 
+/* v6.8 dropped the count argument of eventfd_signal() (it always added 1). */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 8, 0)
+#define nvtk_eventfd_signal(ctx) eventfd_signal(ctx, 1)
+#else
+#define nvtk_eventfd_signal(ctx) eventfd_signal(ctx)
+#endif
+
 /*
  * Generic netlink needs no guard: struct genl_family has .resv_start_op
  * (v6.0+), .policy and .maxattr on both kernels, and a family with plain

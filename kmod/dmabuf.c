@@ -27,11 +27,28 @@
 /* Pages of mmap offset per buffer handle. */
 #define NVTK_BUF_PGOFF_SHIFT	(NVTK_MMAP_BUF_SHIFT - PAGE_SHIFT)
 
+/**
+ * nvtk_dma_free() - give back DMA memory of the controller's device, unless
+ *	the device may still be doing DMA (remove could not disable it): then
+ *	the memory is leaked, since a later binding would let the device write
+ *	into whatever it became. Process context.
+ * @ctrl: the controller.
+ * @size: as allocated.
+ * @vaddr: as allocated.
+ * @dma: as allocated.
+ */
+void nvtk_dma_free(struct nvtk_ctrl *ctrl, size_t size, void *vaddr, dma_addr_t dma)
+{
+	if (READ_ONCE(ctrl->dma_unsafe))
+		return;
+	dma_free_coherent(&ctrl->pdev->dev, size, vaddr, dma);
+}
+
 static void nvtk_buf_free(struct nvtk_buf *buf)
 {
 	struct nvtk_ctrl *ctrl = buf->ctrl;
 
-	dma_free_coherent(&ctrl->pdev->dev, buf->size, buf->vaddr, buf->iova);
+	nvtk_dma_free(ctrl, buf->size, buf->vaddr, buf->iova);
 	kfree(buf);
 	nvtk_ctrl_put(ctrl);
 }
@@ -127,6 +144,7 @@ long nvtk_ioctl_alloc_buf(struct nvtk_file *nf,
 		return -ENOMEM;
 	kref_init(&buf->ref);
 	INIT_WORK(&buf->free_work, nvtk_buf_free_work);
+	INIT_LIST_HEAD(&buf->defer_node);
 	buf->size = PAGE_ALIGN(arg.size);
 
 	ret = nvtk_ctrl_lock_live(ctrl);
@@ -174,7 +192,9 @@ err_free:
  * @nf: the file that owns it.
  * @uarg: the user's struct nvt_ioctl_free_buf.
  *
- * The memory goes back once no command and no mapping uses it.
+ * The memory goes back once no command and no mapping uses it; while the
+ * file has live IO queues, whose commands the kernel cannot see, the
+ * handle's reference waits with them (nvtk_ioq_defer_buf()).
  *
  * Return: 0, -EINVAL, -ENOENT, -EFAULT or -ENODEV.
  */
@@ -197,7 +217,8 @@ long nvtk_ioctl_free_buf(struct nvtk_file *nf,
 	buf = xa_erase(&nf->bufs, arg.handle);
 	if (!buf)
 		return -ENOENT;
-	nvtk_buf_put(buf);
+	if (!nvtk_ioq_defer_buf(nf, buf))
+		nvtk_buf_put(buf);
 	return 0;
 }
 

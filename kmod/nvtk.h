@@ -5,11 +5,16 @@
  *
  * Lock order, outermost first (none of them is taken inside another one in
  * any other order):
- *	nvtk_ctrl.lock (rwsem) > nvtk_ctrl.admin_mutex
+ *	nvtk_ctrl.ioq_mutex > nvtk_ctrl.lock (rwsem) > nvtk_ctrl.irq_mutex
+ *	> nvtk_ctrl.admin_mutex > nvtk_ctrl.prp_mutex
  *	> nvtk_ctrl.q_lock (spinlock, taken in the admin interrupt)
- *	> nvtk_ctrls_lock, nvtk_file.cpl_lock (spinlocks)
- * nvtk_ctrl.files_lock and the xa_lock of nvtk_file.bufs nest inside
- * nothing and take nothing else.
+ *	> nvtk_ctrls_lock, nvtk_file.cpl_lock, nvtk_vec.lock (spinlocks)
+ *	nvtk_ctrl.ioq_mutex > nvtk_ctrl.files_mutex
+ *	nvtk_ctrl.crc_mutex > nvtk_ctrl.files_mutex > i_mmap_rwsem (zapping)
+ * No mmap or fault path takes ioq_mutex, crc_mutex or files_mutex, and
+ * none of them is held across a copy to or from user space, so mmap_lock
+ * never nests outside them. The xa_locks of the xarrays nest inside
+ * everything and take nothing else.
  */
 #ifndef NVTK_H
 #define NVTK_H
@@ -44,6 +49,8 @@
  * uses, with the spec's bit ranges.
  */
 #define NVTK_REG_CAP	0x00		/* 3.1.1 Controller Capabilities */
+#define NVTK_CAP_MQES	GENMASK_ULL(15, 0)	/* max queue entries, 0's based */
+#define NVTK_CAP_TO	GENMASK_ULL(31, 24)	/* ready timeout, 500 ms units */
 #define NVTK_CAP_DSTRD	GENMASK_ULL(35, 32)	/* doorbell stride 4 << n */
 #define NVTK_REG_CC	0x14		/* 3.1.5 Controller Configuration */
 #define NVTK_CC_EN	BIT(0)
@@ -59,27 +66,71 @@
 #define NVTK_REG_DBS	0x1000		/* 3.1.24-25 doorbells */
 
 /* Admin opcodes the module looks at (NVMe 1.4 section 5, Admin Command Set). */
+#define NVTK_ADMIN_DELETE_SQ	0x00
 #define NVTK_ADMIN_CREATE_SQ	0x01
+#define NVTK_ADMIN_DELETE_CQ	0x04
 #define NVTK_ADMIN_CREATE_CQ	0x05
 #define NVTK_ADMIN_IDENTIFY	0x06
 #define NVTK_ADMIN_SET_FEATURES	0x09
+#define NVTK_ADMIN_GET_FEATURES	0x0a
 #define NVTK_ADMIN_AER		0x0c
 #define NVTK_ADMIN_DBBC		0x7c
 #define NVTK_CNS_CTRL		0x01	/* Identify: Controller data structure */
+#define NVTK_FID_NR_QUEUES	0x07	/* Set/Get Features: Number of Queues */
 #define NVTK_FID_HMB		0x0d	/* Set Features: Host Memory Buffer */
+/* Opcode bits 1:0, data transfer direction (NVMe 1.4 figure 139). */
+#define NVTK_OPC_XFER		GENMASK(1, 0)
+#define NVTK_OPC_XFER_H2C	1	/* host to controller */
+
+/* Status Invalid Queue Identifier: SCT 1h, SC 01h (section 5.4, 5.5). */
+#define NVTK_STATUS_INVALID_QID	0x101
 
 /*
  * mmap offsets. User space gets them from the ioctls and never computes
  * them; this layout is private to the module and may change.
  *	[0, 2^42)	DMA buffers: handle << NVTK_MMAP_BUF_SHIFT
- *	[2^44, ...)	command logs: NVTK_MMAP_CMDLOG + (qid << 20)
+ *	[2^44, 2^45)	the admin command log: NVTK_MMAP_CMDLOG (+ qid 0 << 20)
+ *	[2^45, 2^46)	the interrupt counter page
+ *	[2^46, 2^47)	the doorbells: BAR0 from NVTK_REG_DBS on
+ *	[2^48, 2^61)	IO queues: + uid << 36 + kind << 34 (SQ, CQ, cmdlog)
+ *	[2^61, 2^62)	CRC tables: + uid << 43, the bitmap at + 2^42
  */
 #define NVTK_MMAP_BUF_SHIFT	22	/* ilog2(NVT_BUF_MAX_SIZE) */
 #define NVTK_BUF_HANDLE_MAX	((1U << 20) - 1)
 #define NVTK_MMAP_CMDLOG	(1ULL << 44)
 #define NVTK_MMAP_CMDLOG_SHIFT	20
+#define NVTK_MMAP_IRQ		(1ULL << 45)
+#define NVTK_MMAP_DB		(1ULL << 46)
+#define NVTK_MMAP_DB_SPAN	(1ULL << 46)
+#define NVTK_MMAP_IOQ		(1ULL << 48)
+#define NVTK_MMAP_IOQ_UID_SHIFT	36
+#define NVTK_MMAP_IOQ_KIND_SHIFT 34
+#define NVTK_IOQ_UID_MAX	((1U << 24) - 1)
+#define NVTK_MMAP_CRC		(1ULL << 61)
+#define NVTK_MMAP_CRC_UID_SHIFT	43
+#define NVTK_MMAP_CRC_BITMAP	(1ULL << 42)
+#define NVTK_CRC_UID_MAX	((1U << 18) - 1)
+
+/* Host timeout of the commands the kernel sends itself (create/delete queue). */
+#define NVTK_SYNC_TIMEOUT_MS	10000
 
 struct nvtk_queue;
+struct nvtk_vec;
+
+/*
+ * The PRP resources of one memory page size (4 KiB << CC.MPS), made on
+ * first use (admin.c): a pool of memory pages for PRP lists, the sink data
+ * page, and the sink list page whose entries all point to the sink data
+ * page but the last, which points to the sink list page itself. See
+ * nvtk_prp_build() in admin.c.
+ */
+struct nvtk_prp_res {
+	struct dma_pool *pool;
+	void *sink;
+	dma_addr_t sink_dma;
+	__le64 *sink_list;
+	dma_addr_t sink_list_dma;
+};
 
 /**
  * struct nvtk_ctrl - one NVMe PCI function bound to nvmetest.
@@ -107,18 +158,54 @@ struct nvtk_queue;
  * @model: Identify Controller MN, NUL-terminated, empty until known.
  *	@serial and @model are read by the netlink dump under nvtk_ctrls_lock,
  *	so whoever fills them must hold it too.
- * @files_lock: protects @files.
- * @files: the open files (struct nvtk_file), to wake them at unbind.
- * @prp_pool: 4 KiB blocks for PRP lists; created at probe, destroyed at
- *	remove once no command holds a block.
+ * @files_mutex: protects @files.
+ * @files: the open files (struct nvtk_file), to wake them at unbind and to
+ *	zap the mappings of their address spaces.
+ * @next_file_id: the id of the next file opened (atomic).
+ * @prp_mutex: serialises making @prp_res entries.
+ * @prp_res: PRP lists and sinks per CC.MPS value (index), each made on
+ *	first use and never changed afterwards; destroyed at remove once no
+ *	command holds a block.
+ * @dma_unsafe: the device may still be doing DMA (remove could not disable
+ *	it): from then on DMA memory is leaked instead of freed.
  * @nr_vectors: interrupt vectors allocated at probe (0: none).
+ * @irq_type: NVT_IRQ_TYPE_* of those vectors.
  * @irq_requested: vector 0 has the admin handler.
+ * @irq_mutex: serialises requesting IO vectors and CTL_IRQ on them.
+ * @vecs: per vector state [@nr_vectors] (irq.c).
+ * @irq_counters: one atomic64 per vector, the page NVT_IOCTL_MAP_IRQS maps;
+ *	from vmalloc_user() at probe, freed with the struct.
+ * @irq_counters_size: its length in bytes, a page multiple.
+ * @db_dummy: a zeroed page that a doorbell mapping shows after the unbind
+ *	(freed with the struct, which every mapping holds).
+ * @ioq_mutex: protects @ioqs, @orphan_bufs, every file's
+ *	nvtk_file.ioqs and nvtk_file.deferred_bufs, and the state of every IO
+ *	queue (queue.c). Held across the admin commands that create and delete
+ *	IO queues.
+ * @ioqs: IO queues by qid that the device may have: live ones, and
+ *	orphans (whose deletion failed, kept until the next SETUP_ADMIN or the
+ *	unbind); each entry holds a reference.
+ * @ioq_uids: every IO queue still alive, by uid (for mmap; no reference).
+ * @next_ioq_uid: cyclic uid allocation, under the xa_lock of @ioq_uids.
+ * @ioq_gen: bumped by every SETUP_ADMIN: an IO queue made in an older
+ *	generation is stale (the controller was reset under it).
+ * @orphan_bufs: buffers of closed files that orphaned IO queues may use.
+ * @ioq_work: cleans stale IO queues up after a SETUP_ADMIN.
+ * @granted_sq: Number of Queues allocated, I/O SQs (NSQA + 1), as the last
+ *	successful Set/Get Features 07h said; 0 while unknown. Under @q_lock.
+ * @granted_cq: the same for I/O CQs (NCQA + 1).
+ * @crc_mutex: protects @crcs and the clearing of tables.
+ * @crcs: the CRC table of each namespace by nsid (each holds a reference).
+ * @crc_uids: every CRC table still alive, by uid (for mmap; no reference).
+ * @next_crc_uid: cyclic uid allocation, under the xa_lock of @crc_uids.
  * @admin_mutex: serialises NVT_IOCTL_SETUP_ADMIN (building a queue and
  *	programming AQA/ASQ/ACQ with it).
  * @q_lock: protects @adminq and everything in the queue it points to, and
  *	the writes to @cmdlog. Taken in the admin interrupt handler.
  * @adminq: the admin queue pair, NULL until the first SETUP_ADMIN and
- *	after remove.
+ *	after remove. While it exists the controller may use our memory, so
+ *	remove disables the controller (CC.EN = 0, CSTS.RDY = 0 awaited up to
+ *	CAP.TO: nvtk_admin_quiesce()) before any queue memory is freed.
  * @tick: every NVTK_TICK_MS while @adminq exists: reaps the admin CQ (a
  *	masked interrupt must not strand completions), expires host timeouts
  *	and watches CSTS.CFS.
@@ -144,12 +231,37 @@ struct nvtk_ctrl {
 	char serial[NVTK_SERIAL_LEN + 1];
 	char model[NVTK_MODEL_LEN + 1];
 
-	spinlock_t files_lock;
+	struct mutex files_mutex;
 	struct list_head files;
+	atomic64_t next_file_id;
 
-	struct dma_pool *prp_pool;
+	struct mutex prp_mutex;
+	struct nvtk_prp_res prp_res[16];
+	bool dma_unsafe;
+
 	int nr_vectors;
+	u32 irq_type;
 	bool irq_requested;
+	struct mutex irq_mutex;
+	struct nvtk_vec *vecs;
+	atomic64_t *irq_counters;
+	size_t irq_counters_size;
+	struct page *db_dummy;
+
+	struct mutex ioq_mutex;
+	struct xarray ioqs;
+	struct xarray ioq_uids;
+	u32 next_ioq_uid;
+	atomic_t ioq_gen;
+	struct list_head orphan_bufs;
+	struct work_struct ioq_work;
+	u32 granted_sq;
+	u32 granted_cq;
+
+	struct mutex crc_mutex;
+	struct xarray crcs;
+	struct xarray crc_uids;
+	u32 next_crc_uid;
 
 	struct mutex admin_mutex;
 	spinlock_t q_lock;
@@ -164,7 +276,9 @@ struct nvtk_ctrl {
 /**
  * struct nvtk_file - one open /dev/nvmetestN.
  * @ctrl: the controller; the file holds a reference.
- * @node: entry in @ctrl->files, under @ctrl->files_lock.
+ * @id: unique among the files of @ctrl (never reused, unlike the pointer).
+ * @mapping: the address space of the struct file, where its mappings are.
+ * @node: entry in @ctrl->files, under @ctrl->files_mutex.
  * @bufs: the file's DMA buffers by handle (struct nvtk_buf, each holding
  *	the table's reference); the xarray's own lock protects it.
  * @next_handle: where the cyclic handle allocation goes on (under the
@@ -172,15 +286,23 @@ struct nvtk_ctrl {
  * @cpl_lock: protects @cpls.
  * @cpls: completions delivered and not yet reaped (struct nvtk_cpl).
  * @cpl_wait: woken when a completion is delivered and at unbind.
+ * @ioqs: the file's IO queues by qid (live or stale), each holding a
+ *	reference; under @ctrl->ioq_mutex.
+ * @deferred_bufs: buffers freed while the file had live IO queues
+ *	(struct nvtk_buf.defer_node); under @ctrl->ioq_mutex.
  */
 struct nvtk_file {
 	struct nvtk_ctrl *ctrl;
+	u64 id;
+	struct address_space *mapping;
 	struct list_head node;
 	struct xarray bufs;
 	u32 next_handle;
 	spinlock_t cpl_lock;
 	struct list_head cpls;
 	wait_queue_head_t cpl_wait;
+	struct xarray ioqs;
+	struct list_head deferred_bufs;
 };
 
 /**
@@ -203,6 +325,9 @@ struct nvtk_cpl {
  * @iova: device address of byte 0.
  * @size: bytes, a page multiple.
  * @free_work: frees it when the last reference went in atomic context.
+ * @defer_node: in nvtk_file.deferred_bufs or nvtk_ctrl.orphan_bufs while
+ *	its handle is gone but an IO queue may still use it (the reference of
+ *	the handle goes with it).
  */
 struct nvtk_buf {
 	struct kref ref;
@@ -211,6 +336,7 @@ struct nvtk_buf {
 	dma_addr_t iova;
 	size_t size;
 	struct work_struct free_work;
+	struct list_head defer_node;
 };
 
 /**
@@ -272,6 +398,7 @@ long nvtk_ioctl_alloc_buf(struct nvtk_file *nf,
 			  struct nvt_ioctl_alloc_buf __user *uarg);
 long nvtk_ioctl_free_buf(struct nvtk_file *nf,
 			 struct nvt_ioctl_free_buf __user *uarg);
+void nvtk_dma_free(struct nvtk_ctrl *ctrl, size_t size, void *vaddr, dma_addr_t dma);
 struct nvtk_buf *nvtk_buf_get(struct nvtk_file *nf, u32 handle);
 void nvtk_buf_put(struct nvtk_buf *buf);
 void nvtk_buf_put_atomic(struct nvtk_buf *buf);
@@ -288,15 +415,51 @@ long nvtk_ioctl_reap_admin(struct nvtk_file *nf,
 void nvtk_admin_init(struct nvtk_ctrl *ctrl);
 irqreturn_t nvtk_admin_irq(int irq, void *data);
 void nvtk_admin_detach_file(struct nvtk_file *nf);
+int nvtk_admin_sync(struct nvtk_ctrl *ctrl, const u32 *sqe, u32 timeout_ms, u32 *cqe);
+u16 nvtk_cqe_status(const u32 *cqe);
+bool nvtk_ctrl_ready(struct nvtk_ctrl *ctrl);
+void nvtk_admin_quiesce(struct nvtk_ctrl *ctrl);
 void nvtk_admin_destroy(struct nvtk_ctrl *ctrl);
+void nvtk_prp_res_destroy(struct nvtk_ctrl *ctrl);
+
+/* queue.c: IO queue pairs */
+void nvtk_ioq_init(struct nvtk_ctrl *ctrl);
+long nvtk_ioctl_create_qpair(struct nvtk_file *nf,
+			     struct nvt_ioctl_create_qpair __user *uarg);
+long nvtk_ioctl_delete_qpair(struct nvtk_file *nf,
+			     struct nvt_ioctl_delete_qpair __user *uarg);
+int nvtk_ioq_map_cmdlog(struct nvtk_file *nf, u32 qid, u64 *offset, u64 *size);
+int nvtk_ioq_mmap(struct nvtk_file *nf, struct vm_area_struct *vma);
+int nvtk_db_mmap(struct nvtk_file *nf, struct vm_area_struct *vma);
+bool nvtk_ioq_defer_buf(struct nvtk_file *nf, struct nvtk_buf *buf);
+void nvtk_ioq_release_file(struct nvtk_file *nf);
+void nvtk_ioq_reset(struct nvtk_ctrl *ctrl);
+void nvtk_ioq_destroy(struct nvtk_ctrl *ctrl);
+void nvtk_zap_mappings(struct nvtk_ctrl *ctrl, u64 offset, u64 len);
 
 /* irq.c: interrupt vectors */
-void nvtk_irq_init(struct nvtk_ctrl *ctrl);
+int nvtk_irq_init(struct nvtk_ctrl *ctrl);
 void nvtk_irq_exit(struct nvtk_ctrl *ctrl);
+void nvtk_irq_free(struct nvtk_ctrl *ctrl);
+int nvtk_irq_use(struct nvtk_ctrl *ctrl, u16 vector);
+long nvtk_ioctl_map_irqs(struct nvtk_file *nf,
+			 struct nvt_ioctl_map_irqs __user *uarg);
+long nvtk_ioctl_ctl_irq(struct nvtk_file *nf,
+			struct nvt_ioctl_ctl_irq __user *uarg);
+int nvtk_irq_mmap(struct nvtk_file *nf, struct vm_area_struct *vma);
+void nvtk_irq_release_file(struct nvtk_file *nf);
+
+/* crc.c: CRC tables */
+void nvtk_crc_init(struct nvtk_ctrl *ctrl);
+long nvtk_ioctl_map_crc_table(struct nvtk_file *nf,
+			      struct nvt_ioctl_map_crc_table __user *uarg);
+int nvtk_crc_mmap(struct nvtk_file *nf, struct vm_area_struct *vma);
+void nvtk_crc_destroy(struct nvtk_ctrl *ctrl);
 
 /* cmdlog.c: command logs */
 int nvtk_cmdlog_alloc(struct nvtk_ctrl *ctrl);
 void nvtk_cmdlog_free(struct nvtk_ctrl *ctrl);
+struct nvt_cmdlog_header *nvtk_cmdlog_new(u32 qid, size_t *size);
 u64 nvtk_cmdlog_submit(struct nvtk_ctrl *ctrl, const __le32 *sqe, u64 now);
 void nvtk_cmdlog_complete(struct nvtk_ctrl *ctrl, u64 index, const u32 *cqe,
 			  u64 now, u32 flags);

@@ -11,14 +11,13 @@
  * initialisation, so that custom init sequences stay possible.
  */
 #include <linux/dma-mapping.h>
-#include <linux/dmapool.h>
 #include <linux/pci.h>
 #include <linux/sizes.h>
 
 #include "nvtk.h"
 
 /*
- * Undo the probe's steps from the interrupt vectors to the PRP pool, for a
+ * Undo the probe's steps from the interrupt vectors to the PRP pools, for a
  * probe that failed at nvtk_cdev_add() or for an unbind. A racing open may
  * hold a reference, so the controller is marked dead first: its ioctls stop
  * before anything goes.
@@ -28,15 +27,20 @@ static void nvtk_pci_teardown(struct nvtk_ctrl *ctrl)
 	struct pci_dev *pdev = ctrl->pdev;
 
 	nvtk_ctrl_kill(ctrl);
-	/* No interrupt handler runs from here on ... */
+	/* The controller lets go of every queue (CC.EN = 0) ... */
+	nvtk_admin_quiesce(ctrl);
+	/* ... user space no longer reaches the BAR through a doorbell mapping, */
+	nvtk_zap_mappings(ctrl, NVTK_MMAP_DB, NVTK_MMAP_DB_SPAN);
+	/* no interrupt handler runs from here on ... */
 	nvtk_irq_exit(ctrl);
 	/* ... and the device DMAs no more, */
 	pci_clear_master(pdev);
 	/* so outstanding commands can be cancelled and their memory let go. */
 	nvtk_admin_destroy(ctrl);
+	nvtk_ioq_destroy(ctrl);
+	nvtk_crc_destroy(ctrl);
 	nvtk_ctrl_mark_removed(ctrl);
-	dma_pool_destroy(ctrl->prp_pool);
-	ctrl->prp_pool = NULL;
+	nvtk_prp_res_destroy(ctrl);
 }
 
 static int nvtk_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
@@ -82,13 +86,9 @@ static int nvtk_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (ret)
 		goto err_unmap;
 
-	ctrl->prp_pool = dma_pool_create(NVTK_NAME "-prp", &pdev->dev, SZ_4K, SZ_4K, 0);
-	if (!ctrl->prp_pool) {
-		ret = -ENOMEM;
+	ret = nvtk_irq_init(ctrl);
+	if (ret)
 		goto err_unmap;
-	}
-
-	nvtk_irq_init(ctrl);
 
 	ret = nvtk_cdev_add(ctrl);
 	if (ret)
@@ -117,10 +117,14 @@ err_put:
  * Unbind: no new open can find the controller, open files see it dead
  * (-ENODEV) and their waiters wake up with their commands cancelled, the
  * hardware is released at once, and the struct is freed at the last close
- * (or munmap of a command log, or free of a buffer).
+ * (or munmap of a command log, a queue, the counters, or free of a buffer).
  *
- * The controller is not disabled (the kernel never recovers or resets by
- * itself), but it can no longer reach memory: bus mastering is off.
+ * If this binding set up an admin queue, the controller is disabled
+ * (CC.EN = 0, then CSTS.RDY = 0 awaited up to CAP.TO) before any queue
+ * memory is freed: otherwise it would keep queues in memory given back,
+ * and write into it (an AER completing, say) as soon as a later binding
+ * turns bus mastering on again. Bus mastering is off afterwards as well.
+ * The kernel resets nothing else by itself.
  */
 static void nvtk_pci_remove(struct pci_dev *pdev)
 {

@@ -17,11 +17,19 @@
  * mmap() on /dev/nvmetestN takes an offset an ioctl handed out (plus a
  * page multiple within that region) and a length within the region.
  * Errors: -EINVAL (an offset of no region, a length beyond the region, a
- * DMA buffer mapped without MAP_SHARED), -ENOENT (no buffer there: freed,
- * or never allocated by this file), -EPERM (PROT_WRITE on a command log),
- * -ENODEV (after unbind). Mappings made before an unbind stay valid memory
- * until munmap(); they cannot be split (partial munmap or mprotect:
- * -EINVAL) nor grown.
+ * region other than a command log or CRC bitmap mapped without
+ * MAP_SHARED), -ENOENT (no buffer or queue there: freed, deleted, or never
+ * made by this file; IO queue rings map only through the file that created
+ * the queue), -EPERM (PROT_WRITE on the admin command log, on another
+ * file's IO queue command log, or on a CRC bitmap), -ESTALE (an IO queue
+ * that went with a controller reset), -ENODEV (after unbind). Mappings
+ * made before an unbind or a reset stay valid memory until munmap() (the
+ * doorbell mapping shows a page of zeroes from the unbind on); they cannot
+ * be split (partial munmap or mprotect: -EINVAL) nor grown.
+ *
+ * Unbinding a controller whose admin queue was set up disables it (CC.EN
+ * = 0, then up to CAP.TO for CSTS.RDY = 0) before its queue memory is
+ * freed, so that it can never write into memory given back.
  */
 #ifndef NVMETEST_UAPI_H
 #define NVMETEST_UAPI_H
@@ -181,9 +189,9 @@ struct nvt_ioctl_free_buf {
  * struct nvt_ioctl_setup_admin - NVT_IOCTL_SETUP_ADMIN: (re)create the admin
  * queue pair and program AQA, ASQ and ACQ. Needs the controller disabled
  * (CC.EN = 0 and CSTS.RDY = 0), so the device no longer touches the old
- * queues: every command still outstanding on them (admin, and IO queues of
- * later ABI versions) is completed at once with NVT_CPL_F_CANCELLED.
- * Publishes NVT_EVENT_RESET.
+ * queues: every admin command still outstanding on them is completed at
+ * once with NVT_CPL_F_CANCELLED, and every IO queue pair becomes stale
+ * (see NVT_IOCTL_CREATE_QPAIR). Publishes NVT_EVENT_RESET.
  * @flags: must be 0.
  * @sq_depth: admin SQ entries, 2 .. NVT_ADMIN_MAX_DEPTH.
  * @cq_depth: admin CQ entries, 2 .. NVT_ADMIN_MAX_DEPTH.
@@ -203,9 +211,32 @@ struct nvt_ioctl_setup_admin {
  * struct nvt_ioctl_submit_admin - NVT_IOCTL_SUBMIT_ADMIN: send one admin
  * command. The kernel copies @sqe, then sets the CID (CDW0 bits 31:16),
  * clears PSDT (CDW0 bits 15:14: PRPs) and MPTR (CDW4-5), and fills PRP1 and
- * PRP2 (CDW6-9) from the buffer, with a PRP list when the range spans more
- * than two pages (NVMe 1.4 section 4.3); everything else (opcode, fuse,
- * NSID, CDW2-3, CDW10-15) is sent as given, legal or not.
+ * PRP2 (CDW6-9) from the buffer (NVMe 1.4 section 4.3); everything else
+ * (opcode, fuse, NSID, CDW2-3, CDW10-15) is sent as given, legal or not.
+ *
+ * PRPs: the device decides by its own transfer length how far it goes
+ * and whether PRP2 is a data pointer (the transfer crosses exactly one
+ * memory page boundary) or a list pointer (more than one), so the kernel
+ * describes the range such that no transfer of any length reaches memory
+ * outside it: PRP1 is the range's first byte (without a buffer: a kernel
+ * "sink" page), and PRP2 always points to a PRP list page of the command's
+ * own, holding the range's remaining pages, then entries pointing to the
+ * sink page, its last entry chaining on to the next list page or to a
+ * list that chains to itself and points only to the sink. A device that
+ * moves more than the range writes the rest into the sink, however long; a
+ * device that moves less and crosses one page boundary writes into the
+ * command's list page. The spec calls PRP2 reserved when the transfer does
+ * not cross a page boundary; real devices and QEMU ignore it then. The one
+ * exception: a range crossing exactly one page boundary with a command
+ * that moves data to the controller (opcode bits 1:0 = 01b; such a device
+ * only reads memory) or Doorbell Buffer Config gets its second page in
+ * PRP2 itself. For any other command with such a range, PRP2 is the list
+ * (entry 0: the range's second page); a device that moves exactly the
+ * range takes PRP2 as a data pointer and writes the second part into the
+ * list page, and the kernel copies it to the buffer before the completion
+ * is delivered (up to the last list entry the device changed, so at most
+ * 7 bytes of the range beyond the device's data may change).
+ *
  * Create I/O SQ/CQ (01h/05h) and Doorbell Buffer Config (7Ch) make the
  * device use the buffer beyond the command's completion: their buffer stays
  * allocated until the next NVT_IOCTL_SETUP_ADMIN, and the device must not
@@ -225,11 +256,10 @@ struct nvt_ioctl_setup_admin {
  *	unaligned PRP1 is the test's business), below the buffer's size
  *	(its @mmap_size).
  * @buf_len: bytes of data, @buf_offset + @buf_len <= the buffer's size.
- *	The PRPs describe exactly this range, for a memory page size of
- *	2 ^ (12 + CC.MPS) as read at submission; the device decides by its
- *	own transfer length whether PRP2 is a page or a list (section 4.3),
- *	so @buf_len should be what the command transfers: a device that
- *	transfers more goes past the range.
+ *	The PRPs describe this range (see above), for a memory page size of
+ *	2 ^ (12 + CC.MPS) as read at submission; @buf_len should be what the
+ *	command transfers: what a device moves beyond it is lost in the sink,
+ *	and only a device moving exactly the range, or less, fills it.
  * @timeout_ms: host timeout; 0 for none (e.g. AER). When it expires the
  *	command is completed to the caller with NVT_CPL_F_TIMEOUT and status
  *	NVT_STATUS_HOST_TIMEOUT, NVT_EVENT_TIMEOUT is published, and the CID
@@ -245,7 +275,8 @@ struct nvt_ioctl_setup_admin {
  * range that breaks the rules above), -EPERM (see above), -ENXIO (no admin
  * queue: NVT_IOCTL_SETUP_ADMIN first), -EBUSY (admin SQ full, or every CID
  * in use: at most min(sq_depth, cq_depth) - 1 commands are outstanding, a
- * timed-out one included), -ENOMEM.
+ * timed-out one included, and the commands the kernel sends itself to
+ * create and delete IO queues take CIDs too), -ENOMEM.
  */
 struct nvt_ioctl_submit_admin {
 	__u32 flags;
@@ -321,7 +352,8 @@ struct nvt_ioctl_reap_admin {
 /*
  * Command log: a ring per queue of the latest commands and completions,
  * mapped read-only so another process can read it live. The kernel writes
- * the admin queue's ring.
+ * the admin queue's ring (the commands it sends itself included); the
+ * library writes the ring of each IO queue, in the same layout.
  */
 #define NVT_CMDLOG_MAGIC	0x4e56434cU	/* "NVCL" */
 #define NVT_CMDLOG_ENTRIES	2048
@@ -375,14 +407,17 @@ struct nvt_cmdlog_entry {
 
 /**
  * struct nvt_ioctl_map_cmdlog - NVT_IOCTL_MAP_CMDLOG: where to mmap() the
- * command log of a queue (read-only, PROT_READ only).
+ * command log of a queue (read-only, PROT_READ only, except for the file
+ * that created the IO queue, which may map it writable).
  * @flags: must be 0.
- * @qid: the queue; 0 is the admin queue.
+ * @qid: the queue; 0 is the admin queue, any other a live IO queue pair of
+ *	any file of the controller.
  * @mmap_offset: out: pass to mmap().
  * @mmap_size: out: header plus entries, rounded up to pages.
  * @reserved: must be zero.
  *
- * Errors: -EINVAL (flags, reserved), -ENOENT (no such queue).
+ * Errors: -EINVAL (flags, reserved), -ENOENT (no such queue), -ESTALE (no
+ * live one, and this file's own queue of that id went with a reset).
  */
 struct nvt_ioctl_map_cmdlog {
 	__u32 flags;
@@ -406,30 +441,54 @@ struct nvt_ioctl_map_cmdlog {
  * itself, with no system call per command.
  *
  * Buffers: the kernel cannot see which buffer an IO command uses, so a
- * buffer freed while this file has IO queues keeps its memory until the
- * file's last IO queue is deleted (the device completes or aborts every
- * command of a deleted SQ, section 5.6) or the controller is disabled.
+ * buffer freed while this file has live IO queues keeps its memory until
+ * the file has none left: deleted (the device completes or aborts every
+ * command of a deleted SQ, section 5.6), stale (the controller was reset)
+ * or unbound. Closing the file deletes its live queues (the kernel sends
+ * Delete I/O SQ and CQ) before its buffers go; a queue whose deletion
+ * fails keeps the file's buffers until the next reset or the unbind.
  * The doorbell mapping covers every doorbell of the controller, the admin
- * ones too: ringing another queue's doorbell is the test's business.
+ * ones too: ringing another queue's doorbell is the test's business. It
+ * stops before an MSI-X table or PBA that lies in BAR0.
+ *
+ * Stale queues: NVT_IOCTL_SETUP_ADMIN (the controller was disabled, so it
+ * deleted every IO queue) makes every IO queue pair stale: nothing is sent
+ * for it any more, DELETE_QPAIR gives -ESTALE and frees the handle, its
+ * id is free for new queues, and its mappings stay valid memory until
+ * unmapped. After an unbind every ioctl gives -ENODEV as always.
+ *
+ * The kernel learns how many queues the controller granted from the
+ * successful Set Features (and Get Features, current value) Number of
+ * Queues (07h) completions of the admin queue: min(NSQA, NCQA) + 1 ids
+ * from then until the next SETUP_ADMIN; before that, any id up to 65535
+ * and the device answers.
  */
 #define NVT_QPAIR_F_IEN		(1U << 0)	/* CQ interrupts enabled */
 
 /**
  * struct nvt_ioctl_create_qpair - NVT_IOCTL_CREATE_QPAIR: an IO CQ and SQ
- * with the same id.
+ * with the same id, rings of kernel memory (zeroed, physically contiguous,
+ * PC = 1), entries of 2 ^ CC.IOSQES and 2 ^ CC.IOCQES bytes as read now.
+ * The kernel sends Create I/O CQ, then Create I/O SQ, through the admin
+ * queue itself (logged in the admin command log).
  * @flags: NVT_QPAIR_F_*.
  * @qid: in: the queue id wanted, or 0 for the lowest free one; out: the id.
- * @depth: entries of each ring, 2 .. CAP.MQES + 1.
- * @vector: interrupt vector for the CQ (with NVT_QPAIR_F_IEN), below
- *	NVT_IOCTL_MAP_IRQS's nr_vectors.
+ * @depth: entries of each ring, 2 .. min(CAP.MQES + 1, 65535).
+ * @vector: interrupt vector for the CQ (sent as IV, with or without
+ *	NVT_QPAIR_F_IEN), below NVT_IOCTL_MAP_IRQS's nr_vectors. Vector 0 is
+ *	the admin queue's (allowed: its counter counts both).
  * @sq_prio: Create I/O SQ QPRIO, 0 (urgent) .. 3 (low).
+ * @pad0: must be zero.
  * @cq_status: out: status of Create I/O CQ (SCT << 8 | SC), 0 on success.
- * @sq_status: out: status of Create I/O SQ; when either is non-zero no
- *	queue exists afterwards (the CQ is deleted again) and the ioctl still
- *	returns 0, so tests can see the device's answer.
- * @sq_mmap_offset, @sq_mmap_size: out: the SQ ring (read-write).
+ * @sq_status: out: status of Create I/O SQ (0 if it was not sent because
+ *	Create I/O CQ failed); when either is non-zero no queue exists
+ *	afterwards (the CQ is deleted again) and the ioctl still returns 0,
+ *	so tests can see the device's answer.
+ * @sq_mmap_offset, @sq_mmap_size: out: the SQ ring (read-write), a page
+ *	multiple at least depth entries long.
  * @cq_mmap_offset, @cq_mmap_size: out: the CQ ring (read-write).
- * @db_mmap_offset, @db_mmap_size: out: the doorbell page(s) of BAR0.
+ * @db_mmap_offset, @db_mmap_size: out: the doorbell page(s) of BAR0, from
+ *	SQ0TDBL on, for every queue id the controller granted (uncached).
  * @sq_db_offset: out: byte offset of this SQ's tail doorbell in that mapping.
  * @cq_db_offset: out: byte offset of this CQ's head doorbell in it.
  * @cmdlog_mmap_offset, @cmdlog_mmap_size: out: the queue's command log,
@@ -437,11 +496,15 @@ struct nvt_ioctl_map_cmdlog {
  *	to others through NVT_IOCTL_MAP_CMDLOG.
  * @reserved: must be zero.
  *
- * Errors: -EINVAL (flags, reserved, depth, vector, prio, qid above the
- * granted count), -ENXIO (controller not enabled with an admin queue),
- * -ENOSPC (every queue id the controller granted is in use), -EEXIST (the
- * id asked for is in use), -ETIMEDOUT (the device did not answer the
- * create commands), -ENOMEM.
+ * Errors: -EINVAL (flags, reserved, pad0, depth, vector, prio, qid above
+ * the granted count, NVT_QPAIR_F_IEN with INTx), -ENXIO (controller not
+ * enabled and ready with an admin queue), -ENOSPC (every queue id the
+ * controller granted is in use), -EEXIST (the id asked for is in use, or
+ * kept by a queue whose deletion failed), -EBUSY (the admin queue stayed
+ * full for a second), -ETIMEDOUT (the device did not answer the create
+ * commands within 10 s: the id stays taken until the next reset), -ESTALE
+ * (a SETUP_ADMIN came meanwhile), -EIO (this queue's doorbells are not in
+ * BAR0, or only behind the MSI-X table), -ENOMEM.
  */
 struct nvt_ioctl_create_qpair {
 	__u32 flags;
@@ -467,15 +530,22 @@ struct nvt_ioctl_create_qpair {
 
 /**
  * struct nvt_ioctl_delete_qpair - NVT_IOCTL_DELETE_QPAIR: send Delete I/O
- * SQ, then Delete I/O CQ, and free the rings once unmapped.
+ * SQ, then Delete I/O CQ, and free the rings once unmapped. Unless nothing
+ * was sent (-ENXIO, -EBUSY), the handle is gone afterwards, whatever the
+ * device answered; if the device may still have the queue (a status other
+ * than success or Invalid Queue Identifier, or a timeout), its memory and
+ * id are kept until the next reset or the unbind.
  * @flags: must be 0.
  * @qid: a queue this file created.
+ * @pad0, @pad1: must be zero.
  * @sq_status, @cq_status: out: the device's statuses.
  * @reserved: must be zero.
  *
- * Errors: -EINVAL (flags, reserved), -ENOENT (no such queue of this file),
- * -ESTALE (the queue died with a controller reset: it is freed, nothing is
- * sent), -ETIMEDOUT.
+ * Errors: -EINVAL (flags, reserved, pads), -ENOENT (no such queue of this
+ * file), -ESTALE (the queue died with a controller reset: it is freed,
+ * nothing is sent), -ENXIO (the controller is not enabled and ready:
+ * nothing sent, the queue stays), -EBUSY (the admin queue stayed full:
+ * nothing sent), -ETIMEDOUT.
  */
 struct nvt_ioctl_delete_qpair {
 	__u32 flags;
@@ -494,9 +564,11 @@ struct nvt_ioctl_delete_qpair {
 
 /**
  * struct nvt_ioctl_map_irqs - NVT_IOCTL_MAP_IRQS: where to mmap() the
- * interrupt counter page: one __u64 per vector, counted by the kernel's
- * handler (which never consumes CQ entries); user space may write a counter
- * to clear it.
+ * interrupt counter page (MAP_SHARED, read-write): one __u64 per vector,
+ * counted by the kernel's handler (which never consumes CQ entries); user
+ * space may write a counter to clear it. Vector 0 counts the admin queue's
+ * interrupts (and those of IO CQs on vector 0); with INTx it is not
+ * counted. The page stays valid memory after an unbind.
  * @flags: must be 0.
  * @irq_type: out: NVT_IRQ_TYPE_*.
  * @nr_vectors: out: vectors allocated (vector 0 is the admin queue's).
@@ -522,13 +594,20 @@ struct nvt_ioctl_map_irqs {
 /**
  * struct nvt_ioctl_ctl_irq - NVT_IOCTL_CTL_IRQ: mask or unmask an IO vector
  * (MSI-X: the vector control mask bit, section 7.5.1.1 of PCIe), or attach
- * an eventfd that each interrupt on it signals (0xffffffff detaches).
+ * an eventfd that each interrupt on it signals (0xffffffff detaches). Mask
+ * and unmask hold for the controller (every file), are idempotent (a
+ * second mask needs one unmask), and an interrupt raised while masked
+ * arrives at the unmask. An eventfd replaces the vector's previous one and
+ * is detached when the file that attached it is closed.
  * @flags: exactly one of NVT_IRQ_F_*.
  * @vector: 1 .. nr_vectors - 1.
- * @eventfd: with NVT_IRQ_F_EVENTFD.
+ * @eventfd: with NVT_IRQ_F_EVENTFD; must be 0 otherwise.
+ * @pad0: must be zero.
  * @reserved: must be zero.
  *
- * Errors: -EINVAL (flags, reserved, vector), -EBADF (not an eventfd).
+ * Errors: -EINVAL (flags, reserved, pad0, vector, eventfd without
+ * NVT_IRQ_F_EVENTFD), -EBADF (not an eventfd), or the error of
+ * request_irq() when the vector's handler could not be installed.
  */
 struct nvt_ioctl_ctl_irq {
 	__u32 flags;
@@ -553,8 +632,14 @@ struct nvt_ioctl_ctl_irq {
  * page bitmap (read-only: bit i set once table page i exists). The first
  * call for a namespace creates the table; later calls with the same @nlba
  * share it; a different @nlba (the namespace was formatted) or
- * NVT_CRC_F_RESET clears it. Table pages are allocated when first touched,
- * so the memory follows the LBAs written, not the capacity.
+ * NVT_CRC_F_RESET clears it. Table pages are allocated when first touched
+ * (read or written), so the memory follows the LBAs written, not the
+ * capacity. NVT_CRC_F_RESET with the same @nlba clears the table in place:
+ * every existing mapping, in every process, reads zeroes from then on (the
+ * same offsets stay valid). A different @nlba makes a new table at new
+ * offsets: mappings of the old one keep the old table, unchanged, until
+ * unmapped (map the new one). Tables live while the controller is bound
+ * (and while mapped), not with the file.
  * @flags: NVT_CRC_F_*.
  * @nsid: 1 .. 0xfffffffe.
  * @nlba: LBAs covered (Identify Namespace NSZE, or fewer to limit

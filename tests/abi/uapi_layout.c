@@ -158,11 +158,91 @@ FIELD(map_cmdlog, mmap_offset, 8, 8);
 FIELD(map_cmdlog, mmap_size, 16, 8);
 FIELD(map_cmdlog, reserved, 24, 24);
 
+typedef struct nvt_ioctl_create_qpair create_qpair;
+
+SIZE(create_qpair, 120);
+MULTIPLE_OF_8(create_qpair);
+FIELD(create_qpair, flags, 0, 4);
+FIELD(create_qpair, qid, 4, 2);
+FIELD(create_qpair, depth, 6, 2);
+FIELD(create_qpair, vector, 8, 2);
+FIELD(create_qpair, sq_prio, 10, 1);
+FIELD(create_qpair, pad0, 11, 1);
+FIELD(create_qpair, cq_status, 12, 2);
+FIELD(create_qpair, sq_status, 14, 2);
+FIELD(create_qpair, sq_mmap_offset, 16, 8);
+FIELD(create_qpair, sq_mmap_size, 24, 8);
+FIELD(create_qpair, cq_mmap_offset, 32, 8);
+FIELD(create_qpair, cq_mmap_size, 40, 8);
+FIELD(create_qpair, db_mmap_offset, 48, 8);
+FIELD(create_qpair, db_mmap_size, 56, 8);
+FIELD(create_qpair, sq_db_offset, 64, 4);
+FIELD(create_qpair, cq_db_offset, 68, 4);
+FIELD(create_qpair, cmdlog_mmap_offset, 72, 8);
+FIELD(create_qpair, cmdlog_mmap_size, 80, 8);
+FIELD(create_qpair, reserved, 88, 32);
+
+typedef struct nvt_ioctl_delete_qpair delete_qpair;
+
+SIZE(delete_qpair, 40);
+MULTIPLE_OF_8(delete_qpair);
+FIELD(delete_qpair, flags, 0, 4);
+FIELD(delete_qpair, qid, 4, 2);
+FIELD(delete_qpair, pad0, 6, 2);
+FIELD(delete_qpair, sq_status, 8, 2);
+FIELD(delete_qpair, cq_status, 10, 2);
+FIELD(delete_qpair, pad1, 12, 4);
+FIELD(delete_qpair, reserved, 16, 24);
+
+typedef struct nvt_ioctl_map_irqs map_irqs;
+
+SIZE(map_irqs, 56);
+MULTIPLE_OF_8(map_irqs);
+FIELD(map_irqs, flags, 0, 4);
+FIELD(map_irqs, irq_type, 4, 4);
+FIELD(map_irqs, nr_vectors, 8, 4);
+FIELD(map_irqs, pad0, 12, 4);
+FIELD(map_irqs, mmap_offset, 16, 8);
+FIELD(map_irqs, mmap_size, 24, 8);
+FIELD(map_irqs, reserved, 32, 24);
+
+typedef struct nvt_ioctl_ctl_irq ctl_irq;
+
+SIZE(ctl_irq, 32);
+MULTIPLE_OF_8(ctl_irq);
+FIELD(ctl_irq, flags, 0, 4);
+FIELD(ctl_irq, vector, 4, 4);
+FIELD(ctl_irq, eventfd, 8, 4);
+FIELD(ctl_irq, pad0, 12, 4);
+FIELD(ctl_irq, reserved, 16, 16);
+
+typedef struct nvt_ioctl_map_crc_table map_crc_table;
+
+SIZE(map_crc_table, 80);
+MULTIPLE_OF_8(map_crc_table);
+FIELD(map_crc_table, flags, 0, 4);
+FIELD(map_crc_table, nsid, 4, 4);
+FIELD(map_crc_table, nlba, 8, 8);
+FIELD(map_crc_table, table_mmap_offset, 16, 8);
+FIELD(map_crc_table, table_mmap_size, 24, 8);
+FIELD(map_crc_table, bitmap_mmap_offset, 32, 8);
+FIELD(map_crc_table, bitmap_mmap_size, 40, 8);
+FIELD(map_crc_table, pages, 48, 8);
+FIELD(map_crc_table, reserved, 56, 24);
+
 /* Constants user space depends on. */
 _Static_assert(NVT_ABI_VERSION == 1, "NVT_ABI_VERSION");
 _Static_assert(NVT_FEATURE_REGS == 1 && NVT_FEATURE_CONFIG == 2 && NVT_FEATURE_GENL == 4 &&
 	       NVT_FEATURE_DMABUF == 8 && NVT_FEATURE_ADMIN == 16 &&
-	       NVT_FEATURE_CMDLOG == 32 && NVT_FEATURE_EVENTS == 64, "NVT_FEATURE_*");
+	       NVT_FEATURE_CMDLOG == 32 && NVT_FEATURE_EVENTS == 64 &&
+	       NVT_FEATURE_QPAIR == 128 && NVT_FEATURE_IRQ == 256 && NVT_FEATURE_CRC == 512,
+	       "NVT_FEATURE_*");
+_Static_assert(NVT_QPAIR_F_IEN == 1, "NVT_QPAIR_F_*");
+_Static_assert(NVT_IRQ_TYPE_MSIX == 1 && NVT_IRQ_TYPE_MSI == 2 && NVT_IRQ_TYPE_INTX == 3,
+	       "NVT_IRQ_TYPE_*");
+_Static_assert(NVT_IRQ_F_MASK == 1 && NVT_IRQ_F_UNMASK == 2 && NVT_IRQ_F_EVENTFD == 4,
+	       "NVT_IRQ_F_*");
+_Static_assert(NVT_CRC_F_RESET == 1, "NVT_CRC_F_*");
 _Static_assert(NVT_BUF_MAX_SIZE == 4 << 20, "NVT_BUF_MAX_SIZE");
 _Static_assert(NVT_ADMIN_MAX_DEPTH == 4096, "NVT_ADMIN_MAX_DEPTH");
 _Static_assert(NVT_CPL_F_TIMEOUT == 1 && NVT_CPL_F_CANCELLED == 2, "NVT_CPL_F_*");
@@ -183,6 +263,11 @@ _Static_assert(NVT_IOCTL_SETUP_ADMIN == _IOW(0xE4, 7, setup_admin), "SETUP_ADMIN
 _Static_assert(NVT_IOCTL_SUBMIT_ADMIN == _IOWR(0xE4, 8, submit_admin), "SUBMIT_ADMIN");
 _Static_assert(NVT_IOCTL_REAP_ADMIN == _IOWR(0xE4, 9, reap_admin), "REAP_ADMIN");
 _Static_assert(NVT_IOCTL_MAP_CMDLOG == _IOWR(0xE4, 10, map_cmdlog), "MAP_CMDLOG");
+_Static_assert(NVT_IOCTL_CREATE_QPAIR == _IOWR(0xE4, 11, create_qpair), "CREATE_QPAIR");
+_Static_assert(NVT_IOCTL_DELETE_QPAIR == _IOWR(0xE4, 12, delete_qpair), "DELETE_QPAIR");
+_Static_assert(NVT_IOCTL_MAP_IRQS == _IOWR(0xE4, 13, map_irqs), "MAP_IRQS");
+_Static_assert(NVT_IOCTL_CTL_IRQ == _IOW(0xE4, 14, ctl_irq), "CTL_IRQ");
+_Static_assert(NVT_IOCTL_MAP_CRC_TABLE == _IOWR(0xE4, 15, map_crc_table), "MAP_CRC_TABLE");
 _Static_assert(NVT_IOCTL_GET_INFO == 0xc098e400, "GET_INFO is frozen");
 
 /* Generic netlink numbers are ABI as well. */

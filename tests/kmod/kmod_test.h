@@ -53,6 +53,7 @@
 #define CSTS_CFS	0x2
 
 /* Admin opcodes (NVMe 1.4 figure 139). */
+#define OPC_DELETE_SQ		0x00
 #define OPC_GET_LOG_PAGE	0x02
 #define OPC_CREATE_SQ		0x01
 #define OPC_CREATE_CQ		0x05
@@ -63,6 +64,12 @@
 #define OPC_AER			0x0c
 #define OPC_DBBC		0x7c
 #define OPC_UNASSIGNED		0x03	/* reserved in NVMe 1.4: no vendor meaning either */
+#define FID_NR_QUEUES		0x07
+
+/* NVM command set opcodes (NVMe 1.4 figure 346). */
+#define OPC_IO_FLUSH		0x00
+#define OPC_IO_WRITE		0x01
+#define OPC_IO_READ		0x02
 
 /* QEMU 7.2's emulated controller (docs: /work/shared/qemu-nvme.md). */
 #define QEMU_VENDOR_ID	0x1b36
@@ -348,6 +355,173 @@ static inline int identify(int fd, uint32_t cns, uint32_t handle, uint64_t off)
 	sqe_init(sqe, OPC_IDENTIFY, 0, cns, 0);
 	ret = admin_sync(fd, sqe, handle, off, 4096, &c);
 	return ret ? ret : cpl_status(&c);
+}
+
+/* Set Features Number of Queues (NVMe 1.4 section 5.21.1.7): asks for @n pairs; returns the
+ * pairs granted (min(NSQA, NCQA) + 1), or -errno / -status. */
+static inline int set_nr_queues(int fd, unsigned int n)
+{
+	struct nvt_completion c;
+	uint32_t sqe[16];
+	int ret;
+
+	sqe_init(sqe, OPC_SET_FEATURES, 0, FID_NR_QUEUES, (n - 1) << 16 | (n - 1));
+	ret = admin_sync(fd, sqe, 0, 0, 0, &c);
+	if (ret)
+		return ret;
+	if (cpl_status(&c))
+		return -(int)cpl_status(&c);
+	return (int)((c.cqe[0] & 0xffff) < (c.cqe[0] >> 16) ? (c.cqe[0] & 0xffff) :
+		     (c.cqe[0] >> 16)) + 1;
+}
+
+/* ---- IO queue pairs, driven by hand through the mapped rings ---- */
+
+struct test_qpair {
+	struct nvt_ioctl_create_qpair c;	/* what CREATE_QPAIR gave back */
+	int fd;
+	uint32_t *sq;				/* mapped rings and doorbells */
+	volatile uint32_t *cq;
+	volatile uint32_t *db;
+	uint16_t sq_tail, cq_head;
+	uint8_t phase;
+};
+
+static inline int create_qpair(int fd, uint16_t qid, uint16_t depth, uint32_t flags,
+			       uint16_t vector, struct nvt_ioctl_create_qpair *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->flags = flags;
+	c->qid = qid;
+	c->depth = depth;
+	c->vector = vector;
+	return xioctl(fd, NVT_IOCTL_CREATE_QPAIR, c);
+}
+
+static inline int delete_qpair(int fd, uint16_t qid, struct nvt_ioctl_delete_qpair *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->qid = qid;
+	return xioctl(fd, NVT_IOCTL_DELETE_QPAIR, d);
+}
+
+/* Creates a queue pair and maps its rings and doorbells; the test fails if it cannot. */
+static inline struct test_qpair qpair_new(int fd, uint16_t qid, uint16_t depth, uint32_t flags,
+					  uint16_t vector)
+{
+	struct test_qpair q = { .fd = fd, .phase = 1 };
+	int ret = create_qpair(fd, qid, depth, flags, vector, &q.c);
+
+	ck_assert_msg(ret == 0, "CREATE_QPAIR: %s", strerror(-ret));
+	ck_assert_msg(!q.c.cq_status && !q.c.sq_status, "create statuses %#x %#x",
+		      q.c.cq_status, q.c.sq_status);
+	q.sq = mmap(NULL, q.c.sq_mmap_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		    q.c.sq_mmap_offset);
+	ck_assert_msg(q.sq != MAP_FAILED, "mmap SQ: %s", strerror(errno));
+	q.cq = mmap(NULL, q.c.cq_mmap_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		    q.c.cq_mmap_offset);
+	ck_assert_msg(q.cq != MAP_FAILED, "mmap CQ: %s", strerror(errno));
+	q.db = mmap(NULL, q.c.db_mmap_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		    q.c.db_mmap_offset);
+	ck_assert_msg(q.db != MAP_FAILED, "mmap doorbells: %s", strerror(errno));
+	return q;
+}
+
+static inline void qpair_unmap(struct test_qpair *q)
+{
+	munmap(q->sq, q->c.sq_mmap_size);
+	munmap((void *)q->cq, q->c.cq_mmap_size);
+	munmap((void *)q->db, q->c.db_mmap_size);
+}
+
+/* Deletes (both statuses 0) and unmaps. */
+static inline void qpair_del(struct test_qpair *q)
+{
+	struct nvt_ioctl_delete_qpair d;
+
+	ck_assert_int_eq(delete_qpair(q->fd, q->c.qid, &d), 0);
+	ck_assert_uint_eq(d.sq_status, 0);
+	ck_assert_uint_eq(d.cq_status, 0);
+	qpair_unmap(q);
+}
+
+/* An NVM command: CDW10-11 SLBA, CDW12 NLB (0's based), PRP1/PRP2. */
+static inline void io_sqe(uint32_t *sqe, uint8_t opcode, uint32_t nsid, uint64_t slba,
+			  uint32_t nlb, uint64_t prp1, uint64_t prp2)
+{
+	memset(sqe, 0, 64);
+	sqe[0] = opcode;
+	sqe[1] = nsid;
+	sqe[6] = (uint32_t)prp1;
+	sqe[7] = prp1 >> 32;
+	sqe[8] = (uint32_t)prp2;
+	sqe[9] = prp2 >> 32;
+	sqe[10] = (uint32_t)slba;
+	sqe[11] = slba >> 32;
+	sqe[12] = nlb - 1;
+}
+
+/* Writes the SQE at the tail with CID @cid and rings the SQ tail doorbell. */
+static inline void qpair_submit(struct test_qpair *q, uint32_t *sqe, uint16_t cid)
+{
+	sqe[0] = (sqe[0] & 0xffff) | (uint32_t)cid << 16;
+	memcpy(q->sq + (size_t)q->sq_tail * 16, sqe, 64);
+	q->sq_tail = (q->sq_tail + 1) % q->c.depth;
+	/* The entry is in memory before the doorbell write reaches the device. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	q->db[q->c.sq_db_offset / 4] = q->sq_tail;
+}
+
+/* Whether the entry at the CQ head is new (its phase tag is the current phase). */
+static inline bool qpair_cq_ready(struct test_qpair *q)
+{
+	return (q->cq[q->cq_head * 4 + 3] >> 16 & 1) == q->phase;
+}
+
+/*
+ * Polls the CQ for one entry up to @timeout_ms, consumes it (head doorbell) and returns 0, or
+ * -ETIMEDOUT. With @ring_head false the CQ head doorbell is not written.
+ */
+static inline int qpair_reap(struct test_qpair *q, uint32_t *cqe, int timeout_ms, bool ring_head)
+{
+	uint64_t end = now_ns() + (uint64_t)timeout_ms * 1000000;
+
+	while (!qpair_cq_ready(q)) {
+		if (now_ns() > end)
+			return -ETIMEDOUT;
+		usleep(100);
+	}
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	for (int i = 0; i < 4; i++)
+		cqe[i] = q->cq[q->cq_head * 4 + i];
+	if (++q->cq_head == q->c.depth) {
+		q->cq_head = 0;
+		q->phase ^= 1;
+	}
+	if (ring_head)
+		q->db[q->c.cq_db_offset / 4] = q->cq_head;
+	return 0;
+}
+
+static inline uint16_t cqe_status(const uint32_t *cqe)
+{
+	return cqe[3] >> 17 & 0x7ff;
+}
+
+/* Submits one command and waits for it; returns its status, or -errno. */
+static inline int qpair_sync(struct test_qpair *q, uint32_t *sqe)
+{
+	static uint16_t cid;
+	uint32_t cqe[4];
+	int ret;
+
+	qpair_submit(q, sqe, ++cid);
+	ret = qpair_reap(q, cqe, 10000, true);
+	if (ret)
+		return ret;
+	ck_assert_uint_eq(cqe[3] & 0xffff, cid);
+	ck_assert_uint_eq(cqe[2] >> 16, q->c.qid);	/* SQ identifier */
+	return cqe_status(cqe);
 }
 
 /* ---- sysfs binding ---- */

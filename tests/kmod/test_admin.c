@@ -95,7 +95,8 @@ static void id_string(char *dst, const unsigned char *src, size_t len)
 START_TEST(test_get_info_reports_admin_features)
 {
 	const uint64_t want = NVT_FEATURE_DMABUF | NVT_FEATURE_ADMIN |
-			      NVT_FEATURE_CMDLOG | NVT_FEATURE_EVENTS;
+			      NVT_FEATURE_CMDLOG | NVT_FEATURE_EVENTS | NVT_FEATURE_QPAIR |
+			      NVT_FEATURE_IRQ | NVT_FEATURE_CRC;
 
 	ck_assert_uint_eq(info.out.features & want, want);
 }
@@ -291,7 +292,32 @@ START_TEST(test_get_log_page_into_64k_uses_prp_list)
 }
 END_TEST
 
-/* PRP2 is the next page for a two-page range, and 0 for a one-page range. */
+/* The SQE of the newest command in the admin command log. */
+static const struct nvt_cmdlog_entry *last_entry(const struct nvt_cmdlog_header *h)
+{
+	return (const struct nvt_cmdlog_entry *)(h + 1) + (h->next - 1) % h->nr_entries;
+}
+
+static uint64_t entry_prp(const struct nvt_cmdlog_entry *e, int n)
+{
+	return e->sqe[6 + 2 * n] | (uint64_t)e->sqe[7 + 2 * n] << 32;
+}
+
+/* A kernel page: not 0, memory page aligned, outside the buffer. */
+static void assert_kernel_page(uint64_t prp, const struct test_buf *b)
+{
+	ck_assert_uint_ne(prp, 0);
+	ck_assert_uint_eq(prp % 4096, 0);
+	ck_assert(prp + 4096 <= b->a.iova || prp >= b->a.iova + b->a.mmap_size);
+}
+
+/*
+ * PRP2 is always a kernel-owned list (the range's pages, then the sink) so
+ * that no device transfer goes beyond the range; without data PRP1 is the
+ * sink. A range that crosses exactly one page boundary has its second page
+ * in PRP2 only for a host-to-controller command (opcode bits 01b): the
+ * device can only read there.
+ */
 START_TEST(test_prp_entries_as_sent)
 {
 	struct test_buf b = buf_new(fd, 4 * 4096);
@@ -300,6 +326,7 @@ START_TEST(test_prp_entries_as_sent)
 	const struct nvt_cmdlog_entry *e;
 	uint32_t sqe[16];
 	struct nvt_completion c;
+	uint64_t sink, list;
 
 	ck_assert_int_eq(xioctl(fd, NVT_IOCTL_MAP_CMDLOG, &m), 0);
 	h = mmap(NULL, m.mmap_size, PROT_READ, MAP_SHARED, fd, m.mmap_offset);
@@ -314,26 +341,152 @@ START_TEST(test_prp_entries_as_sent)
 	sqe[9] = 0x44444444;
 	sqe[2] = 0x55555555;	/* CDW2-3 go as given */
 	ck_assert_int_eq(admin_sync(fd, sqe, 0, 0, 0, &c), 0);
-	e = (const struct nvt_cmdlog_entry *)(h + 1) + (h->next - 1) % h->nr_entries;
+	e = last_entry(h);
 	ck_assert_uint_eq(e->sqe[0], OPC_GET_FEATURES | (uint32_t)c.cid << 16);
-	for (int i = 4; i < 10; i++)
-		ck_assert_uint_eq(e->sqe[i], 0);
+	ck_assert_uint_eq(e->sqe[4], 0);
+	ck_assert_uint_eq(e->sqe[5], 0);
+	sink = entry_prp(e, 0);
+	assert_kernel_page(sink, &b);
+	assert_kernel_page(entry_prp(e, 1), &b);
+	ck_assert_uint_ne(entry_prp(e, 1), sink);
 	ck_assert_uint_eq(e->sqe[2], 0x55555555);
 	ck_assert_uint_eq(e->sqe[10], 0x01);
 
-	/* One page at an offset: PRP2 0. */
+	/* Again: the same sink, a list page of the command's own. */
+	ck_assert_int_eq(admin_sync(fd, sqe, 0, 0, 0, &c), 0);
+	ck_assert_uint_eq(entry_prp(last_entry(h), 0), sink);
+
+	/* One page at an offset: PRP2 a list of sink entries. */
 	sqe_init(sqe, OPC_IDENTIFY, 0, 1, 0);
 	ck_assert_int_eq(admin_sync(fd, sqe, b.a.handle, 4096, 4096, &c), 0);
-	e = (const struct nvt_cmdlog_entry *)(h + 1) + (h->next - 1) % h->nr_entries;
-	ck_assert_uint_eq(e->sqe[6] | (uint64_t)e->sqe[7] << 32, b.a.iova + 4096);
-	ck_assert_uint_eq(e->sqe[8] | (uint64_t)e->sqe[9] << 32, 0);
+	e = last_entry(h);
+	ck_assert_uint_eq(entry_prp(e, 0), b.a.iova + 4096);
+	list = entry_prp(e, 1);
+	assert_kernel_page(list, &b);
+	ck_assert_uint_ne(list, sink);
 
-	/* Crossing one page boundary: PRP2 the second page. */
+	/* Crossing one page boundary, controller to host: a list again. */
 	ck_assert_int_eq(admin_sync(fd, sqe, b.a.handle, 4096 + 0x200, 4096, &c), 0);
-	e = (const struct nvt_cmdlog_entry *)(h + 1) + (h->next - 1) % h->nr_entries;
-	ck_assert_uint_eq(e->sqe[6] | (uint64_t)e->sqe[7] << 32, b.a.iova + 4096 + 0x200);
-	ck_assert_uint_eq(e->sqe[8] | (uint64_t)e->sqe[9] << 32, b.a.iova + 2 * 4096);
+	e = last_entry(h);
+	ck_assert_uint_eq(entry_prp(e, 0), b.a.iova + 4096 + 0x200);
+	assert_kernel_page(entry_prp(e, 1), &b);
+
+	/* Crossing one page boundary, host to controller (Set Features): the second page. */
+	sqe_init(sqe, OPC_SET_FEATURES, 0, 0x7f, 0);	/* no such feature: nothing changes */
+	ck_assert_int_eq(admin_sync(fd, sqe, b.a.handle, 4096 + 0x200, 4096, &c), 0);
+	e = last_entry(h);
+	ck_assert_uint_eq(entry_prp(e, 0), b.a.iova + 4096 + 0x200);
+	ck_assert_uint_eq(entry_prp(e, 1), b.a.iova + 2 * 4096);
 	munmap((void *)h, m.mmap_size);
+	buf_del(fd, &b);
+}
+END_TEST
+
+/* Guest physical memory from address 0 (x86 lets root read the first 1 MiB). */
+static bool read_low_memory(unsigned char *out, size_t len)
+{
+	int f = open("/dev/mem", O_RDONLY | O_CLOEXEC);
+	bool ok;
+
+	if (f < 0)
+		return false;
+	ok = pread(f, out, len, 0) == (ssize_t)len;
+	close(f);
+	return ok;
+}
+
+#define LOW_MEMORY (16 * 4096)
+
+/*
+ * A device that moves more than the range (Identify moves 4 KiB) into a
+ * 16-byte range at the end of a buffer: 16 bytes land in the range, the
+ * rest in the command's own PRP list page; physical address 0 and the
+ * buffer outside the range are untouched.
+ */
+START_TEST(test_short_range_never_lets_the_device_write_outside)
+{
+	static unsigned char before[LOW_MEMORY], after[LOW_MEMORY];
+	struct test_buf b = buf_new(fd, 4096), id = buf_new(fd, 4096);
+	uint32_t sqe[16];
+	struct nvt_completion c;
+
+	ck_assert_msg(read_low_memory(before, sizeof(before)), "/dev/mem: %s", strerror(errno));
+	ck_assert_int_eq(identify(fd, 1, id.a.handle, 0), 0);
+	memset(b.p, 0x5a, 4096);
+	sqe_init(sqe, OPC_IDENTIFY, 0, 1, 0);
+	ck_assert_int_eq(admin_sync(fd, sqe, b.a.handle, 4096 - 16, 16, &c), 0);
+	ck_assert_uint_eq(cpl_status(&c), 0);
+	ck_assert_mem_eq(b.p + 4096 - 16, id.p, 16);
+	for (int i = 0; i < 4096 - 16; i++)
+		ck_assert_msg(b.p[i] == 0x5a, "byte %d: 0x%02x", i, b.p[i]);
+	ck_assert(read_low_memory(after, sizeof(after)));
+	ck_assert_msg(!memcmp(before, after, sizeof(after)), "low memory changed");
+	ck_assert_ptr_null(memmem(after, sizeof(after), id.p + 4, 20));	/* the serial */
+	buf_del(fd, &id);
+	buf_del(fd, &b);
+}
+END_TEST
+
+/*
+ * Commands without a buffer whose device moves data anyway (Get Features
+ * Timestamp: 8 bytes; Identify: 4 KiB): PRP1 is the sink, not address 0.
+ */
+START_TEST(test_no_buffer_data_goes_to_the_sink)
+{
+	static unsigned char before[LOW_MEMORY], after[LOW_MEMORY];
+	struct test_buf id = buf_new(fd, 4096);
+	struct nvt_completion c;
+	uint32_t sqe[16];
+
+	ck_assert_int_eq(identify(fd, 1, id.a.handle, 0), 0);
+	ck_assert_msg(read_low_memory(before, sizeof(before)), "/dev/mem: %s", strerror(errno));
+	sqe_init(sqe, OPC_GET_FEATURES, 0, 0x0e, 0);	/* Timestamp */
+	ck_assert_int_eq(admin_sync(fd, sqe, 0, 0, 0, &c), 0);
+	ck_assert_uint_eq(cpl_status(&c), 0);
+	sqe_init(sqe, OPC_IDENTIFY, 0, 1, 0);
+	ck_assert_int_eq(admin_sync(fd, sqe, 0, 0, 0, &c), 0);
+	ck_assert_uint_eq(cpl_status(&c), 0);
+	ck_assert(read_low_memory(after, sizeof(after)));
+	ck_assert_msg(!memcmp(before, after, sizeof(after)), "low memory changed");
+	ck_assert_ptr_null(memmem(after, sizeof(after), id.p + 4, 20));
+	buf_del(fd, &id);
+}
+END_TEST
+
+/*
+ * A two-page range (controller to host) whose device moves less: nothing
+ * of the range's second page changes when the device stays in the first,
+ * and only what it moved when it crosses into the second (SMART log, 512
+ * bytes, from 256 bytes before a page boundary).
+ */
+START_TEST(test_two_page_range_device_moving_less)
+{
+	struct test_buf b = buf_new(fd, 3 * 4096), ref = buf_new(fd, 4096);
+	struct nvt_completion c;
+	uint32_t sqe[16];
+
+	memset(b.p, 0xa5, b.a.mmap_size);
+	ck_assert_int_eq(identify(fd, 1, ref.a.handle, 0), 0);
+	sqe_init(sqe, OPC_IDENTIFY, 0, 1, 0);
+	ck_assert_int_eq(admin_sync(fd, sqe, b.a.handle, 0, 8192, &c), 0);
+	ck_assert_uint_eq(cpl_status(&c), 0);
+	ck_assert_mem_eq(b.p, ref.p, 4096);
+	for (int i = 4096; i < 3 * 4096; i++)
+		ck_assert_msg(b.p[i] == 0xa5, "byte %d: 0x%02x", i, b.p[i]);
+
+	memset(b.p, 0xa5, b.a.mmap_size);
+	sqe_init(sqe, OPC_GET_LOG_PAGE, 0xffffffff, 0x02 | (512 / 4 - 1) << 16, 0);
+	ck_assert_int_eq(admin_sync(fd, sqe, ref.a.handle, 0, 512, &c), 0);
+	ck_assert_uint_eq(cpl_status(&c), 0);
+	ck_assert_int_eq(admin_sync(fd, sqe, b.a.handle, 4096 - 256, 4096, &c), 0);
+	ck_assert_uint_eq(cpl_status(&c), 0);
+	/* Bytes 2..3 are the temperature, which may tick between the two reads. */
+	ck_assert_mem_eq(b.p + 4096 - 256 + 5, ref.p + 5, 512 - 5);
+	for (int i = 4096 + 256; i < 3 * 4096; i++)
+		ck_assert_msg(b.p[i] == 0xa5, "byte %d: 0x%02x", i, b.p[i]);
+	for (int i = 0; i < 4096 - 256; i++)
+		ck_assert_msg(b.p[i] == 0xa5, "byte %d: 0x%02x", i, b.p[i]);
+	buf_del(fd, &ref);
 	buf_del(fd, &b);
 }
 END_TEST
@@ -1288,6 +1441,9 @@ static Suite *admin_suite(void)
 	tcase_add_loop_test(tc, test_identify_at_unaligned_offset_works, 0, 3);
 	tcase_add_test(tc, test_get_log_page_into_64k_uses_prp_list);
 	tcase_add_test(tc, test_prp_entries_as_sent);
+	tcase_add_test(tc, test_short_range_never_lets_the_device_write_outside);
+	tcase_add_test(tc, test_no_buffer_data_goes_to_the_sink);
+	tcase_add_test(tc, test_two_page_range_device_moving_less);
 	tcase_add_test(tc, test_unassigned_opcode_is_invalid_opcode_with_dnr);
 	tcase_add_test(tc, test_many_outstanding_commands_complete);
 	tcase_add_test(tc, test_create_and_delete_io_cq_pins_buffer);

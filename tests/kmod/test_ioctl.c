@@ -47,6 +47,11 @@ static const struct {
 	{ NVT_IOCTL_SUBMIT_ADMIN, "SUBMIT_ADMIN" },
 	{ NVT_IOCTL_REAP_ADMIN, "REAP_ADMIN" },
 	{ NVT_IOCTL_MAP_CMDLOG, "MAP_CMDLOG" },
+	{ NVT_IOCTL_CREATE_QPAIR, "CREATE_QPAIR" },
+	{ NVT_IOCTL_DELETE_QPAIR, "DELETE_QPAIR" },
+	{ NVT_IOCTL_MAP_IRQS, "MAP_IRQS" },
+	{ NVT_IOCTL_CTL_IRQ, "CTL_IRQ" },
+	{ NVT_IOCTL_MAP_CRC_TABLE, "MAP_CRC_TABLE" },
 };
 
 /* Two pages, the second inaccessible: whatever lies past the first faults. */
@@ -83,7 +88,7 @@ START_TEST(test_unknown_ioctl_number_is_enotty)
 {
 	struct nvt_ioctl_access buf[8] = { 0 };
 	const unsigned long reqs[] = {
-		_IOWR(NVT_IOCTL_TYPE, 11, struct nvt_ioctl_access),
+		_IOWR(NVT_IOCTL_TYPE, 16, struct nvt_ioctl_access),
 		_IOWR(NVT_IOCTL_TYPE, 0xff, struct nvt_ioctl_access),
 		_IO(NVT_IOCTL_TYPE, 5),
 		_IOWR('N', 0, struct nvt_ioctl_get_info),	/* another type byte */
@@ -211,7 +216,8 @@ START_TEST(test_get_info_reports_emulated_nvme)
 	ck_assert_uint_eq(info.out.features,
 			  NVT_FEATURE_REGS | NVT_FEATURE_CONFIG | NVT_FEATURE_GENL |
 			  NVT_FEATURE_DMABUF | NVT_FEATURE_ADMIN | NVT_FEATURE_CMDLOG |
-			  NVT_FEATURE_EVENTS);
+			  NVT_FEATURE_EVENTS | NVT_FEATURE_QPAIR | NVT_FEATURE_IRQ |
+			  NVT_FEATURE_CRC);
 	ck_assert_uint_eq(info.out.vendor_id, QEMU_VENDOR_ID);
 	ck_assert_uint_eq(info.out.device_id, QEMU_DEVICE_ID);
 	ck_assert_uint_eq(info.out.class_code, NVME_CLASS);

@@ -95,6 +95,11 @@ static void assert_all_ioctls_fail(int f, int err)
 	struct nvt_completion c;
 	struct nvt_ioctl_reap_admin ra = { .max_entries = 1, .entries = (uintptr_t)&c };
 	struct nvt_ioctl_map_cmdlog mc = { .qid = 0 };
+	struct nvt_ioctl_create_qpair cq = { .depth = 16 };
+	struct nvt_ioctl_delete_qpair dq = { .qid = 1 };
+	struct nvt_ioctl_map_irqs mi = { 0 };
+	struct nvt_ioctl_ctl_irq ci = { .flags = NVT_IRQ_F_MASK, .vector = 1 };
+	struct nvt_ioctl_map_crc_table mt = { .nsid = 1, .nlba = 1024 };
 
 	memset(&gi.out, 0xa5, sizeof(gi.out));
 	ck_assert_int_eq(xioctl(f, NVT_IOCTL_GET_INFO, &gi), -err);
@@ -111,6 +116,11 @@ static void assert_all_ioctls_fail(int f, int err)
 	ck_assert_int_eq(xioctl(f, NVT_IOCTL_SUBMIT_ADMIN, &su), -err);
 	ck_assert_int_eq(xioctl(f, NVT_IOCTL_REAP_ADMIN, &ra), -err);
 	ck_assert_int_eq(xioctl(f, NVT_IOCTL_MAP_CMDLOG, &mc), -err);
+	ck_assert_int_eq(xioctl(f, NVT_IOCTL_CREATE_QPAIR, &cq), -err);
+	ck_assert_int_eq(xioctl(f, NVT_IOCTL_DELETE_QPAIR, &dq), -err);
+	ck_assert_int_eq(xioctl(f, NVT_IOCTL_MAP_IRQS, &mi), -err);
+	ck_assert_int_eq(xioctl(f, NVT_IOCTL_CTL_IRQ, &ci), -err);
+	ck_assert_int_eq(xioctl(f, NVT_IOCTL_MAP_CRC_TABLE, &mt), -err);
 }
 
 static bool in_dump(const char *b)
