@@ -115,7 +115,7 @@ void nvt__admin_queue_reset(struct nvt_ctrl *ctrl)
 
 /* ---- submission ---- */
 
-static int check_cmd(const char *fn, const struct nvt_cmd *cmd)
+int nvt__check_cmd(const char *fn, const struct nvt_cmd *cmd)
 {
 	unsigned int i;
 
@@ -135,6 +135,21 @@ static int check_cmd(const char *fn, const struct nvt_cmd *cmd)
 		return -EINVAL;
 	}
 	return 0;
+}
+
+void nvt__cmd_sqe(const struct nvt_cmd *cmd, uint32_t sqe[16])
+{
+	/* Figure 105: CDW0 FUSE 09:08, OPC 07:00; CID and PRPs are filled later */
+	sqe[0] = cmd->opcode | (uint32_t)cmd->fuse << 8;
+	sqe[1] = cmd->nsid;
+	sqe[2] = cmd->cdw2;
+	sqe[3] = cmd->cdw3;
+	sqe[10] = cmd->cdw10;
+	sqe[11] = cmd->cdw11;
+	sqe[12] = cmd->cdw12;
+	sqe[13] = cmd->cdw13;
+	sqe[14] = cmd->cdw14;
+	sqe[15] = cmd->cdw15;
 }
 
 static void log_submit_error(struct nvt_ctrl *ctrl, const struct nvt_cmd *cmd, int err,
@@ -179,7 +194,7 @@ int nvt__submit(struct nvt_ctrl *ctrl, const struct nvt_cmd *cmd, struct nvt_buf
 		nvt__err("nvt_ctrl_send_cmd: %s is NULL", ctrl ? "cmd" : "ctrl");
 		return -EINVAL;
 	}
-	ret = check_cmd("nvt_ctrl_send_cmd", cmd);
+	ret = nvt__check_cmd("nvt_ctrl_send_cmd", cmd);
 	if (ret)
 		return ret;
 	memset(&arg, 0, sizeof(arg));
@@ -199,16 +214,7 @@ int nvt__submit(struct nvt_ctrl *ctrl, const struct nvt_cmd *cmd, struct nvt_buf
 	req->cb = cb;
 	req->ctx = ctx;
 	sqe = req->cpl.sqe;
-	sqe[0] = cmd->opcode | (uint32_t)cmd->fuse << 8;
-	sqe[1] = cmd->nsid;
-	sqe[2] = cmd->cdw2;
-	sqe[3] = cmd->cdw3;
-	sqe[10] = cmd->cdw10;
-	sqe[11] = cmd->cdw11;
-	sqe[12] = cmd->cdw12;
-	sqe[13] = cmd->cdw13;
-	sqe[14] = cmd->cdw14;
-	sqe[15] = cmd->cdw15;
+	nvt__cmd_sqe(cmd, sqe);
 	memcpy(arg.sqe, sqe, sizeof(arg.sqe));
 
 	pthread_mutex_lock(&ctrl->lock);
@@ -386,6 +392,19 @@ static void handle_aer(struct nvt_ctrl *ctrl, struct nvt__req *req, nvt_cb cb, v
 		nvt__err("%s: could not send a new AER after one completed", ctrl->info.bdf);
 }
 
+/* A Format NVM or Sanitize that succeeded erased data: reset verification. */
+static void erased(struct nvt_ctrl *ctrl, const struct nvt_cpl *cpl)
+{
+	uint8_t opcode = cpl->sqe[0] & 0xff;
+
+	if (cpl->status || cpl->flags)
+		return;
+	if (opcode == NVT_ADMIN_FORMAT_NVM)
+		nvt__ns_erased(ctrl, cpl->sqe[1]);
+	else if (opcode == NVT_ADMIN_SANITIZE)
+		nvt__ns_erased(ctrl, 0xffffffff);
+}
+
 /* Run @req's callback and free it; called with ctrl->lock, which is dropped. */
 static void run_done(struct nvt_ctrl *ctrl, struct nvt__req *req)
 {
@@ -400,6 +419,7 @@ static void run_done(struct nvt_ctrl *ctrl, struct nvt__req *req)
 	take_done(ctrl, req);
 	pthread_mutex_unlock(&ctrl->lock);
 	log_cpl(ctrl, req);
+	erased(ctrl, &req->cpl);
 	cb_ctrl = ctrl;
 	if (req->kind == NVT__REQ_AER)
 		handle_aer(ctrl, req, cb, ctx);

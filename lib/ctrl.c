@@ -41,6 +41,7 @@ rsvd:
 static void ctrl_free(struct nvt_ctrl *ctrl)
 {
 	nvt_cmdlog_close(ctrl->cmdlog);
+	nvt__irq_fini(ctrl);
 	nvt__admin_fini(ctrl);
 	nvt_pcie_close(ctrl->pcie);
 	free(ctrl);

@@ -90,6 +90,7 @@ int nvt_ctrl_disable(struct nvt_ctrl *ctrl)
 	}
 	/* IO queues die with the reset: make every qpair see it. */
 	__atomic_add_fetch(&ctrl->generation, 1, __ATOMIC_ACQ_REL);
+	nvt__io_reset(ctrl);
 	pthread_mutex_lock(&ctrl->lock);
 	ctrl->queues_known = false;
 	pthread_mutex_unlock(&ctrl->lock);
@@ -120,6 +121,7 @@ int nvt_ctrl_init_adminq(struct nvt_ctrl *ctrl)
 		return -err;
 	}
 	__atomic_add_fetch(&ctrl->generation, 1, __ATOMIC_ACQ_REL);
+	nvt__io_reset(ctrl);
 	nvt__admin_queue_reset(ctrl);
 	return 0;
 }
@@ -237,6 +239,16 @@ int nvt_ctrl_init_queues(struct nvt_ctrl *ctrl, uint32_t nsq, uint32_t ncq)
 	nvt__features_cmd(__func__, &cmd, NVT_ADMIN_SET_FEATURES, NVT_FID_NUM_QUEUES, 0, 0,
 			  (ncq - 1) << 16 | (nsq - 1), 0, 0, 0, 0);
 	ret = nvt__cmd_sync(ctrl, &cmd, NULL, &cpl);
+	if (ret == NVT_STATUS_CMD_SEQ_ERROR) {
+		/*
+		 * Queues were created since the last reset (maybe by another
+		 * process): the count is fixed now (section 5.21.1.7), so read
+		 * what was granted instead.
+		 */
+		nvt__features_cmd(__func__, &cmd, NVT_ADMIN_GET_FEATURES, NVT_FID_NUM_QUEUES, 0, 0,
+				  0, 0, 0, 0, 0);
+		ret = nvt__cmd_sync(ctrl, &cmd, NULL, &cpl);
+	}
 	if (ret) {
 		nvt__err("nvt_ctrl_init_queues: %s: Set Features Number of Queues failed",
 			 ctrl->info.bdf);

@@ -113,6 +113,16 @@ struct nvt__req {
 /* Completions taken per NVT_IOCTL_REAP_ADMIN. */
 #define NVT__REAP_BATCH	64
 
+/* irq.c: the controller's interrupt counter page (NVT_IOCTL_MAP_IRQS). */
+struct nvt__irqs {
+	bool mapped;
+	uint32_t type;			/* NVT_IRQ_TYPE_* */
+	uint32_t nr_vectors;
+	uint64_t *counters;		/* the mapping: one counter per vector */
+	size_t map_size;
+	int *eventfds;			/* per vector, -1 until nvt__irq_eventfd() */
+};
+
 struct nvt_ctrl {
 	int refs;			/* atomic */
 	struct nvt_pcie *pcie;		/* our reference */
@@ -150,6 +160,9 @@ struct nvt_ctrl {
 	bool queues_known;
 	uint32_t nsqa, ncqa;		/* granted IO queues, not 0's based */
 	struct nvt_cmdlog *cmdlog;	/* nvt_ctrl_cmdlog(), mapped on first use */
+	struct nvt_qpair *qpairs;	/* the IO path: live qpairs (qpair.c) */
+	struct nvt_ns *namespaces;	/* open namespaces (ns.c) */
+	struct nvt__irqs irqs;		/* interrupt counters (irq.c) */
 	uint8_t id[4096];		/* Identify Controller */
 	uint32_t effects[512];		/* Commands Supported and Effects, 0..2047 */
 	struct nvt_completion reap_buf[NVT__REAP_BATCH];	/* the reaper's */
@@ -177,6 +190,10 @@ void nvt__admin_queue_reset(struct nvt_ctrl *ctrl);
  * before a reset are left for the caller's next nvt_ctrl_waitdone().
  */
 void nvt__admin_init_phase(struct nvt_ctrl *ctrl, bool on);
+/* Check the fields of @cmd that the host refuses; logs as @fn. 0 or -EINVAL. */
+int nvt__check_cmd(const char *fn, const struct nvt_cmd *cmd);
+/* The dwords of @cmd in @sqe (CDW0 without CID, CDW4-9 left alone). */
+void nvt__cmd_sqe(const struct nvt_cmd *cmd, uint32_t sqe[16]);
 /* Whether the calling thread is in a callback of @ctrl. */
 bool nvt__in_callback(struct nvt_ctrl *ctrl);
 /* Initialise and free the admin state of a controller. */
@@ -208,5 +225,150 @@ int nvt__cmdlog_wrap(const void *map, size_t size, uint16_t qid, struct nvt_cmdl
 
 /* init.c: run the init sequence of the options (the default for NO_INIT). */
 int nvt__ctrl_run_init(struct nvt_ctrl *ctrl);
+
+/* ---- the IO path (qpair.c, irq.c, ns.c, io.c, prp.c, vtable.c) ---- */
+
+/*
+ * irq.c. nvt__irq_map() maps the counter page once (ctrl->lock taken
+ * inside); the others need it mapped. Return 0 or -errno, logged.
+ */
+int nvt__irq_map(struct nvt_ctrl *ctrl);
+void nvt__irq_fini(struct nvt_ctrl *ctrl);
+/* The eventfd the kernel signals at each interrupt of @vector (made once). */
+int nvt__irq_eventfd(struct nvt_ctrl *ctrl, uint16_t vector, int *fd);
+/* NVT_IOCTL_CTL_IRQ with NVT_IRQ_F_MASK or NVT_IRQ_F_UNMASK. */
+int nvt__irq_ctl(struct nvt_ctrl *ctrl, uint16_t vector, uint32_t flag);
+
+/*
+ * prp.c: the PRP entries of @len bytes at device address @addr in memory
+ * pages of @page bytes (NVMe 1.4 section 4.3). PRP2 is 0, the page after
+ * PRP1's, or @list_iova after the list was written to @list (at most
+ * @max entries, no chaining).
+ * Return: the number of list entries written (0: no list); -E2BIG (more
+ * than @max needed); -EINVAL (@page not a power of two of at least 8).
+ */
+int nvt__prp_build(uint64_t addr, uint64_t len, uint32_t page, uint64_t *list,
+		   unsigned int max, uint64_t list_iova, uint64_t *prp1, uint64_t *prp2);
+
+/*
+ * vtable.c: a mapped verification table with the kernel's page bitmap
+ * (bit i set: table page i exists). Runs are LBA ranges of the table.
+ */
+struct nvt__vtable {
+	uint32_t *entries;		/* nlba entries (NVT_VERIFY_* of verify.h) */
+	const uint8_t *bitmap;		/* read-only, little-endian bit order */
+	uint64_t nlba;
+	uint64_t nr_pages;		/* table pages (bits in the bitmap) */
+	uint32_t page_entries;		/* entries per table page */
+};
+
+struct nvt__vrun {
+	uint64_t slba;
+	uint64_t nlb;
+};
+
+struct nvt__vruns {
+	struct nvt__vrun *v;
+	unsigned int n, cap;
+};
+
+/* Whether table page @page exists. */
+bool nvt__vtable_page_exists(const struct nvt__vtable *t, uint64_t page);
+/*
+ * Append the part of [slba, slba + nlb) below t->nlba to @runs: all of it,
+ * or with @existing_only only the LBAs whose table page exists.
+ * Return: 0; -ENOMEM.
+ */
+int nvt__vruns_add(struct nvt__vruns *runs, const struct nvt__vtable *t, uint64_t slba,
+		   uint64_t nlb, bool existing_only);
+/* Sort by LBA and merge overlapping or adjacent runs. */
+void nvt__vruns_normalise(struct nvt__vruns *runs);
+void nvt__vruns_free(struct nvt__vruns *runs);
+/* Take every run's LBA locks, or none: 0 or -EAGAIN. */
+int nvt__vtable_trylock(const struct nvt__vtable *t, const struct nvt__vruns *runs);
+void nvt__vtable_unlock(const struct nvt__vtable *t, const struct nvt__vruns *runs);
+/* Set the runs' entries to 0 (unwritten) or to uncorrectable. */
+void nvt__vtable_clear(const struct nvt__vtable *t, const struct nvt__vruns *runs);
+void nvt__vtable_mark_uncorrectable(const struct nvt__vtable *t, const struct nvt__vruns *runs);
+/* Release every lock in the pages that exist (nothing else is touched). */
+void nvt__vtable_unlock_all(const struct nvt__vtable *t);
+/*
+ * Check read data: @data holds the LBAs from @slba on, the runs lie
+ * inside. Return: 0, NVT_STATUS_VERIFY_FAILED with @msg, -EINVAL.
+ */
+int nvt__vtable_check(const struct nvt__vtable *t, const struct nvt__vruns *runs,
+		      const void *data, uint64_t slba, uint32_t lba_size, char *msg,
+		      size_t msglen);
+/* Record a successful write of @data (LBAs from @slba) in the runs. */
+void nvt__vtable_write_done(const struct nvt__vtable *t, const struct nvt__vruns *runs,
+			    const void *data, uint64_t slba, uint32_t lba_size);
+/* Table pages that exist. */
+uint64_t nvt__vtable_pages(const struct nvt__vtable *t);
+
+/* ns.c: the namespace object, shared with io.c and qpair.c. */
+struct nvt_ns {
+	int refs;			/* atomic: the opener's and commands' */
+	unsigned int inflight;		/* atomic: commands using @vt */
+	struct nvt_ctrl *ctrl;		/* our reference */
+	struct nvt_ns *next;		/* ctrl->namespaces, under ctrl->lock */
+	uint32_t nsid;
+	uint64_t nsze;
+	uint32_t lba_size;
+	uint32_t meta_size;
+	int lbaf;
+	bool extended;			/* FLBAS bit 4: metadata inside the LBA */
+	bool verify;			/* new commands are verified */
+	uint64_t limit;			/* nvt_ns_verify_limit(); 0: none */
+	struct nvt__vtable vt;		/* mapped while @vt_map */
+	void *vt_map;
+	size_t vt_map_size;
+	void *vt_bitmap_map;
+	size_t vt_bitmap_size;
+	uint8_t id[4096];		/* Identify Namespace */
+};
+
+/* The table new commands of @ns use, or NULL (verification off). */
+const struct nvt__vtable *nvt__ns_vtable(const struct nvt_ns *ns);
+/* A command starts or stops using @ns's table (holds a reference). */
+void nvt__ns_get(struct nvt_ns *ns);
+void nvt__ns_put(struct nvt_ns *ns);
+/* A Format NVM or Sanitize of @nsid (0xffffffff: all) succeeded. */
+void nvt__ns_erased(struct nvt_ctrl *ctrl, uint32_t nsid);
+
+/* What data verification does around one command (io.c -> qpair.c). */
+enum nvt__vop {
+	NVT__VOP_NONE,
+	NVT__VOP_WRITE,		/* lock, stamp; on success record CRCs */
+	NVT__VOP_READ,		/* lock existing pages; on success check */
+	NVT__VOP_LOCK,		/* lock existing pages only (compare) */
+	NVT__VOP_CLEAR,		/* lock; afterwards clear (write zeroes, trim, copy) */
+	NVT__VOP_UNCORR,	/* lock and mark uncorrectable at submission */
+};
+
+struct nvt__vio {
+	enum nvt__vop op;
+	struct nvt_ns *ns;
+	uint64_t slba;			/* the data's first LBA (read, write) */
+	uint32_t nlb;			/* LBAs of data */
+	const struct nvt__vrun *ranges;	/* LBAs to lock */
+	unsigned int nranges;
+	bool existing_only;		/* lock only pages that exist */
+};
+
+/*
+ * qpair.c: submit @cmd on @qp with the PRPs of [@offset, @offset + @len)
+ * of @buf (no buffer: @len 0), verification by @v (NULL: none). @fn names
+ * the public function in messages.
+ */
+int nvt__qpair_submit(struct nvt_qpair *qp, const char *fn, const struct nvt_cmd *cmd,
+		      struct nvt_buf *buf, uint64_t offset, uint64_t len, nvt_cb cb, void *ctx,
+		      const struct nvt__vio *v);
+/* The qpair's controller, for io.c's checks. */
+struct nvt_ctrl *nvt__qpair_ctrl(const struct nvt_qpair *qp);
+/* IO queues died (the generation changed): forget their commands. */
+void nvt__io_reset(struct nvt_ctrl *ctrl);
+
+/* io.c: an LBA range inside a namespace of @nsze LBAs; logs why not. */
+int nvt__lba_check(const char *fn, uint32_t nsid, uint64_t nsze, uint64_t lba, uint64_t count);
 
 #endif /* NVT_PRIVATE_H */

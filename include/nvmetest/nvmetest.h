@@ -28,5 +28,8 @@
 #include <nvmetest/cmdname.h>
 #include <nvmetest/pattern.h>
 #include <nvmetest/verify.h>
+#include <nvmetest/qpair.h>
+#include <nvmetest/ns.h>
+#include <nvmetest/io.h>
 
 #endif /* NVMETEST_NVMETEST_H */

@@ -40,6 +40,9 @@ extern "C" {
  */
 #define NVT_STATUS_VERIFY_FAILED	0x781	/* 07/81 */
 
+/* Generic statuses the library acts on (NVMe 1.4 figure 128). */
+#define NVT_STATUS_CMD_SEQ_ERROR	0x00c	/* 00/0C Command Sequence Error */
+
 /*
  * Completion queue entry dword 3 (NVMe Base 2.0 Figure 89, 92):
  * bits 15:0 CID, 16 Phase Tag, 31:17 Status: 24:17 SC, 27:25 SCT,
