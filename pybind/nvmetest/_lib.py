@@ -100,9 +100,19 @@ class _Events(ctypes.Structure):
     pass
 
 
+class _Qpair(ctypes.Structure):
+    pass
+
+
+class _Ns(ctypes.Structure):
+    pass
+
+
 BufPtr = ctypes.POINTER(_Buf)
 CmdlogPtr = ctypes.POINTER(_Cmdlog)
 EventsPtr = ctypes.POINTER(_Events)
+QpairPtr = ctypes.POINTER(_Qpair)
+NsPtr = ctypes.POINTER(_Ns)
 
 _u8, _u16, _u32, _u64 = ctypes.c_uint8, ctypes.c_uint16, ctypes.c_uint32, ctypes.c_uint64
 
@@ -195,6 +205,37 @@ class EventC(ctypes.Structure):
         ("opcode", _u8),
         ("rsvd0", _u8),
         ("rsvd", _u32 * 2),
+    ]
+
+
+class QpairOptsC(ctypes.Structure):
+    """struct nvt_qpair_opts (qpair.h)."""
+    _fields_ = [
+        ("flags", _u32),
+        ("qid", _u16),
+        ("vector", _u16),
+        ("prio", _u8),
+        ("rsvd0", _u8 * 7),
+        ("rsvd", _u64 * 3),
+    ]
+
+
+class IoC(ctypes.Structure):
+    """struct nvt_io (io.h)."""
+    _fields_ = [
+        ("opcode", _u8),
+        ("fuse", _u8),
+        ("io_flags", _u16),
+        ("lba_count", _u32),
+        ("lba", _u64),
+        ("cdw2", _u32),
+        ("cdw3", _u32),
+        ("cdw13", _u32),
+        ("cdw14", _u32),
+        ("cdw15", _u32),
+        ("flags", _u32),
+        ("timeout_ms", _u32),
+        ("rsvd", _u32 * 3),
     ]
 
 
@@ -336,6 +377,64 @@ _PROTOTYPES = {
     "nvt_status_format": (_c_int, [_c_u16, ctypes.c_char_p, _c_size]),
     "nvt_admin_cmdname": (_c_str, [_c_u8]),
     "nvt_io_cmdname": (_c_str, [_c_u8]),
+    # qpair.h
+    "nvt_qpair_create": (_c_int, [CtrlPtr, _c_uint, _P(QpairOptsC), _P(QpairPtr)]),
+    "nvt_qpair_destroy": (_c_int, [QpairPtr]),
+    "nvt_qpair_qid": (_c_u16, [QpairPtr]),
+    "nvt_qpair_depth": (_c_uint, [QpairPtr]),
+    "nvt_qpair_vector": (_c_int, [QpairPtr]),
+    "nvt_qpair_ctrl": (CtrlPtr, [QpairPtr]),
+    "nvt_qpair_send_cmd": (_c_int, [QpairPtr, _P(CmdC), BufPtr, *_CB]),
+    "nvt_qpair_waitdone": (_c_int, [QpairPtr, _c_uint]),
+    "nvt_qpair_outstanding": (_c_uint, [QpairPtr]),
+    "nvt_qpair_cids_held": (_c_uint, [QpairPtr]),
+    "nvt_qpair_set_timeout": (_c_int, [QpairPtr, _c_u32]),
+    "nvt_qpair_get_timeout": (_c_u32, [QpairPtr]),
+    "nvt_qpair_latest_cid": (_c_u16, [QpairPtr]),
+    "nvt_qpair_latest_latency": (_c_u64, [QpairPtr]),
+    "nvt_qpair_latest_cdw0": (_c_u32, [QpairPtr]),
+    "nvt_qpair_cmdlog": (_c_int, [QpairPtr, _c_uint, _P(CmdlogEntryC), _P(_c_uint)]),
+    "nvt_qpair_msix_clear": (_c_int, [QpairPtr]),
+    "nvt_qpair_msix_isset": (_c_int, [QpairPtr]),
+    "nvt_qpair_irq_count": (_c_int, [QpairPtr, _P(_c_u64)]),
+    "nvt_qpair_msix_mask": (_c_int, [QpairPtr]),
+    "nvt_qpair_msix_unmask": (_c_int, [QpairPtr]),
+    "nvt_qpair_wait_irq": (_c_int, [QpairPtr, _c_uint]),
+    "nvt_ctrl_irq_info": (_c_int, [CtrlPtr, _P(_c_u32), _P(_c_u32)]),
+    # ns.h
+    "nvt_ns_open": (_c_int, [CtrlPtr, _c_u32, _P(NsPtr)]),
+    "nvt_ns_close": (None, [NsPtr]),
+    "nvt_ns_nsid": (_c_u32, [NsPtr]),
+    "nvt_ns_ctrl": (CtrlPtr, [NsPtr]),
+    "nvt_ns_capacity": (_c_u64, [NsPtr]),
+    "nvt_ns_lba_size": (_c_u32, [NsPtr]),
+    "nvt_ns_meta_size": (_c_u32, [NsPtr]),
+    "nvt_ns_lba_format": (_c_int, [NsPtr]),
+    "nvt_ns_id_data": (_c_int, [NsPtr, _c_uint, _c_uint, _P(_c_u64)]),
+    "nvt_ns_id_copy": (_c_int, [NsPtr, _c_void, _c_size]),
+    "nvt_ns_refresh": (_c_int, [NsPtr]),
+    "nvt_ns_get_lba_format": (_c_int, [NsPtr, _c_u32, _c_u32]),
+    "nvt_ns_format": (_c_int, [NsPtr, _c_u32, _c_u32, _c_u8]),
+    "nvt_ns_supports": (_c_int, [NsPtr, _c_uint]),
+    "nvt_ns_cmdname": (_c_str, [NsPtr, _c_u8]),
+    "nvt_ns_verify_enable": (_c_int, [NsPtr, ctypes.c_bool]),
+    "nvt_ns_verify_enabled": (ctypes.c_bool, [NsPtr]),
+    "nvt_ns_verify_limit": (_c_int, [NsPtr, _c_u64]),
+    "nvt_ns_verify_nlba": (_c_u64, [NsPtr]),
+    "nvt_ns_verify_reset": (_c_int, [NsPtr]),
+    "nvt_ns_verify_pages": (_c_int, [NsPtr, _P(_c_u64)]),
+    # io.h
+    "nvt_ns_io": (_c_int, [NsPtr, QpairPtr, BufPtr, _P(IoC), *_CB]),
+    "nvt_ns_read": (_c_int, [NsPtr, QpairPtr, BufPtr, _c_u64, _c_u32, _c_u16, *_CB]),
+    "nvt_ns_write": (_c_int, [NsPtr, QpairPtr, BufPtr, _c_u64, _c_u32, _c_u16, *_CB]),
+    "nvt_ns_compare": (_c_int, [NsPtr, QpairPtr, BufPtr, _c_u64, _c_u32, _c_u16, *_CB]),
+    "nvt_ns_flush": (_c_int, [NsPtr, QpairPtr, *_CB]),
+    "nvt_ns_write_zeroes": (_c_int, [NsPtr, QpairPtr, _c_u64, _c_u32, _c_u16, *_CB]),
+    "nvt_ns_write_uncorrectable": (_c_int, [NsPtr, QpairPtr, _c_u64, _c_u32, *_CB]),
+    "nvt_ns_verify": (_c_int, [NsPtr, QpairPtr, _c_u64, _c_u32, _c_u16, *_CB]),
+    "nvt_ns_dsm": (_c_int, [NsPtr, QpairPtr, BufPtr, _c_uint, _c_u32, *_CB]),
+    "nvt_ns_copy": (_c_int, [NsPtr, QpairPtr, BufPtr, _c_u64, _c_uint, _c_u16, *_CB]),
+    "nvt_copy_range_set": (_c_int, [_c_void, _c_size, _c_uint, _c_u64, _c_u32]),
     # pattern.h
     "nvt_pattern_fill": (_c_int, [_c_void, _c_size, _c_u32, _c_u32]),
     "nvt_srand": (None, [_c_u64]),

