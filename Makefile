@@ -23,7 +23,7 @@ CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
 
 # Debian packages for building, testing in the VM and benchmarking.
 DEB_PACKAGES := build-essential pkg-config libnl-3-dev libnl-genl-3-dev check \
-	python3 python3-pytest dkms kmod cpio xz-utils zstd busybox-static \
+	python3 python3-pytest dkms kmod cpio xz-utils zstd busybox-static e2fsprogs \
 	qemu-system-x86 fio linux-image-amd64 linux-headers-amd64 \
 	linux-image-6.12-amd64 linux-headers-6.12-amd64
 
