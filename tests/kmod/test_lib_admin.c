@@ -28,7 +28,8 @@
 
 #include <nvmetest/nvmetest.h>
 
-#define EXIT_SKIP	77
+#include "lib_test.h"
+
 
 /* QEMU's nvme0 in tests/vm/run */
 #define QEMU_SERIAL	"NVT00000000"
@@ -43,59 +44,6 @@
 #define ST_INVALID_OPCODE	0x001
 #define ST_INVALID_FIELD	0x002
 #define ST_INVALID_NS		0x00b
-
-static const char *dev_path(void)
-{
-	const char *p = getenv("NVT_DEV");
-
-	return p && *p ? p : "/dev/nvmetest0";
-}
-
-/* ---- the library's log, kept for assertions and echoed to stderr ---- */
-
-static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
-static char log_text[64 * 1024];
-static size_t log_len;
-
-static void on_log(int level, const char *msg, void *ctx)
-{
-	(void)ctx;
-	fprintf(stderr, "  [lib %d] %s\n", level, msg);
-	pthread_mutex_lock(&log_lock);
-	if (log_len + strlen(msg) + 2 < sizeof(log_text))
-		log_len += (size_t)sprintf(log_text + log_len, "%d %s\n", level, msg);
-	pthread_mutex_unlock(&log_lock);
-}
-
-static void log_clear(void)
-{
-	pthread_mutex_lock(&log_lock);
-	log_len = 0;
-	log_text[0] = '\0';
-	pthread_mutex_unlock(&log_lock);
-}
-
-/* Whether a message containing @needle was logged at @level (0: any). */
-static bool logged(int level, const char *needle)
-{
-	char pat[8];
-	bool found = false;
-	const char *line;
-
-	snprintf(pat, sizeof(pat), "%d ", level);
-	pthread_mutex_lock(&log_lock);
-	for (line = log_text; *line; line = strchr(line, '\n') + 1) {
-		const char *end = strchr(line, '\n');
-		const char *hit = strstr(line, needle);
-
-		if (hit && hit < end && (!level || !strncmp(line, pat, strlen(pat)))) {
-			found = true;
-			break;
-		}
-	}
-	pthread_mutex_unlock(&log_lock);
-	return found;
-}
 
 /* ---- fixtures ---- */
 
@@ -1299,29 +1247,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	struct nvt_pcie_info info;
-	struct nvt_pcie *p;
-	SRunner *sr;
-	int failed;
-
-	if (access(dev_path(), F_OK)) {
-		fprintf(stderr, "SKIP: %s does not exist\n", dev_path());
-		return EXIT_SKIP;
-	}
-	if (nvt_pcie_open(dev_path(), &p)) {
-		fprintf(stderr, "FAIL: cannot open %s\n", dev_path());
-		return 1;
-	}
-	nvt_pcie_info(p, &info);
-	nvt_pcie_close(p);
-	if (!(info.features & NVT_FEATURE_ADMIN) || !(info.features & NVT_FEATURE_DMABUF)) {
-		fprintf(stderr, "SKIP: this nvmetest.ko has no admin commands (features 0x%llx)\n",
-			(unsigned long long)info.features);
-		return EXIT_SKIP;
-	}
-	sr = srunner_create(suite());
-	srunner_run_all(sr, CK_VERBOSE);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return run_device_suite(suite(), NVT_FEATURE_ADMIN | NVT_FEATURE_DMABUF, false);
 }

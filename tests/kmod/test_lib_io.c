@@ -26,7 +26,8 @@
 
 #include <nvmetest/nvmetest.h>
 
-#define EXIT_SKIP	77
+#include "lib_test.h"
+
 
 #define QEMU_IOQPAIRS	16
 #define MDTS_BYTES	(128 * 1024)
@@ -39,62 +40,7 @@
 #define ST_LBA_OUT_OF_RANGE	0x080
 #define ST_COMPARE_FAILURE	0x285
 
-static const char *dev_path(void)
-{
-	const char *p = getenv("NVT_DEV");
-
-	return p && *p ? p : "/dev/nvmetest0";
-}
-
-static const char *dev2_path(void)
-{
-	const char *p = getenv("NVT_DEV2");
-
-	return p && *p ? p : "/dev/nvmetest1";
-}
-
-/* ---- the library's log, kept for assertions ---- */
-
-static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
-static char log_text[64 * 1024];
-static size_t log_len;
-
-static void on_log(int level, const char *msg, void *ctx)
-{
-	size_t n = strlen(msg);
-
-	(void)ctx;
-	if (level <= NVT_LOG_WARN)
-		fprintf(stderr, "  [lib %d] %s\n", level, msg);
-	pthread_mutex_lock(&log_lock);
-	if (log_len + n + 1 < sizeof(log_text)) {
-		memcpy(log_text + log_len, msg, n);
-		log_len += n;
-		log_text[log_len++] = '\n';
-		log_text[log_len] = '\0';
-	}
-	pthread_mutex_unlock(&log_lock);
-}
-
-static void log_clear(void)
-{
-	pthread_mutex_lock(&log_lock);
-	log_len = 0;
-	log_text[0] = '\0';
-	pthread_mutex_unlock(&log_lock);
-}
-
-static bool logged(const char *needle)
-{
-	bool found;
-
-	pthread_mutex_lock(&log_lock);
-	found = strstr(log_text, needle) != NULL;
-	pthread_mutex_unlock(&log_lock);
-	return found;
-}
-
-#define ck_assert_logged(needle) ck_assert_msg(logged(needle), "not logged: %s", needle)
+#define ck_assert_logged(needle) ck_assert_msg(logged(0, needle), "not logged: %s", needle)
 
 /* ---- fixtures: the controller, both namespaces, a qpair, buffers ---- */
 
@@ -1195,31 +1141,6 @@ static Suite *suite(void)
 
 int main(void)
 {
-	const uint64_t need = NVT_FEATURE_QPAIR | NVT_FEATURE_IRQ | NVT_FEATURE_CRC |
-			      NVT_FEATURE_ADMIN | NVT_FEATURE_DMABUF;
-	struct nvt_pcie_info info;
-	struct nvt_pcie *p;
-	SRunner *sr;
-	int failed;
-
-	if (access(dev_path(), F_OK)) {
-		fprintf(stderr, "SKIP: %s does not exist\n", dev_path());
-		return EXIT_SKIP;
-	}
-	if (nvt_pcie_open(dev_path(), &p)) {
-		fprintf(stderr, "FAIL: cannot open %s\n", dev_path());
-		return 1;
-	}
-	nvt_pcie_info(p, &info);
-	nvt_pcie_close(p);
-	if ((info.features & need) != need) {
-		fprintf(stderr, "SKIP: this nvmetest.ko has no IO queues, interrupts or CRC tables (features 0x%llx)\n",
-			(unsigned long long)info.features);
-		return EXIT_SKIP;
-	}
-	sr = srunner_create(suite());
-	srunner_run_all(sr, CK_VERBOSE);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return run_device_suite(suite(), NVT_FEATURE_QPAIR | NVT_FEATURE_IRQ | NVT_FEATURE_CRC |
+				NVT_FEATURE_ADMIN | NVT_FEATURE_DMABUF, false);
 }
