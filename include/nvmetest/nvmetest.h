@@ -31,5 +31,6 @@
 #include <nvmetest/qpair.h>
 #include <nvmetest/ns.h>
 #include <nvmetest/io.h>
+#include <nvmetest/ioworker.h>
 
 #endif /* NVMETEST_NVMETEST_H */
