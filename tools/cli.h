@@ -44,7 +44,7 @@ struct cli_cmd {
 
 extern const struct cli_cmd cmd_list, cmd_bind, cmd_unbind, cmd_regs, cmd_config,
 	cmd_identify, cmd_log, cmd_features, cmd_admin, cmd_reset, cmd_monitor, cmd_cmdlog,
-	cmd_read, cmd_write, cmd_trim;
+	cmd_read, cmd_write, cmd_trim, cmd_perf;
 
 /* main.c: "nvmetest: " + message + newline on stderr. */
 void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -101,6 +101,13 @@ int cli_wait(struct nvt_ctrl *ctrl, struct cli_cpl *c);
 
 /* ctrlcmd.c: "ERROR status: 00/01 Invalid Command Opcode" (or the errno's text). */
 void cli_print_failure(FILE *f, const char *what, int ret);
+
+/*
+ * ctrlcmd.c: make sure the controller's granted IO queue count is known
+ * before a qpair is made (the library asks the controller when this process
+ * did not set it). Return: 0 or the failure (already explained on stderr).
+ */
+int cli_known_queues(struct nvt_ctrl *ctrl);
 
 /* fmt.c: pynvme's hex dump of @len bytes on stdout, offsets from @base. */
 void cli_hexdump(const void *mem, size_t len, size_t base);

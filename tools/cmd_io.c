@@ -35,7 +35,6 @@ enum {
 #define CHUNK_MAX	(1u << 20)	/* bytes per command when MDTS allows more */
 #define INFLIGHT_BYTES	(8u << 20)	/* data buffers in flight at most */
 #define RANGE_MAX_LBAS	UINT32_MAX	/* Dataset Management range length (Figure 39) */
-#define STATUS_CMD_SEQ	NVT_STATUS(NVT_SCT_GENERIC, 0x0c)	/* Command Sequence Error */
 
 static const char *const op_name[] = { "read", "write", "trim" };
 
@@ -138,31 +137,6 @@ static int parse_args(enum io_op op, unsigned int flags, char **values, struct i
 	a->timeout_set = HAS(OPT_TIMEOUT);
 	a->timeout_ms = (uint32_t)timeout;
 	return 0;
-}
-
-/*
- * The IO queue count must be known before a qpair is made: after the tool's
- * own init it is; on a controller used as it is, Set Features Number of
- * Queues (NVMe 1.4 section 5.21.1.7) asks for it.
- */
-static int known_queues(struct nvt_ctrl *ctrl, const char *dev)
-{
-	int ret;
-
-	cli_log_hold();
-	ret = nvt_ctrl_queues_granted(ctrl, NULL, NULL);
-	cli_log_release(false);
-	if (!ret)
-		return 0;
-	cli_log_hold();
-	ret = nvt_ctrl_init_queues(ctrl, 0, 0);
-	cli_log_release(ret && ret != STATUS_CMD_SEQ);
-	if (ret == STATUS_CMD_SEQ)
-		cli_err("%s: the controller refuses Number of Queues (00/0c Command Sequence Error): IO queues were created since its last reset; --init resets it (the IO queues of every process are lost)",
-			dev);
-	else if (ret)
-		cli_print_failure(stderr, "setting the Number of Queues", ret);
-	return ret;
 }
 
 /* LBAs one Read or Write moves: MDTS, at most CHUNK_MAX bytes and 65536 LBAs. */
@@ -353,7 +327,7 @@ static int io_run(enum io_op op, char **args, unsigned int flags, char **values)
 	if (cli_ctrl_open(a.dev, HAS(OPT_INIT), &ctrl))
 		return EXIT_FAILURE;
 	nvt_set_log_level(NVT_LOG_ERR);		/* failing statuses are printed below */
-	if (known_queues(ctrl, a.dev) || open_ns(ctrl, &a, &ns))
+	if (cli_known_queues(ctrl) || open_ns(ctrl, &a, &ns))
 		goto out;
 	lba_size = nvt_ns_lba_size(ns);
 	per_cmd = op == IO_TRIM ? (uint64_t)RANGE_MAX_LBAS * NVT_DSM_MAX_RANGES :
@@ -447,9 +421,7 @@ static const struct cli_flag trim_flags[] = {
 	"Verification uses the kernel's table of the namespace, shared by every\n"	\
 	"process that verifies it while the controller stays bound; a read that\n"	\
 	"fails its check reports 07/81 and the LBA and reason.\n"			\
-	"The controller is opened as by `nvmetest identify` (see its --help); IO\n"	\
-	"queues need Number of Queues, which a controller refuses once IO queues were\n"\
-	"created since its last reset: then --init.\n"					\
+	"The controller is opened as by `nvmetest identify` (see its --help).\n"	\
 	"Exit status 1 if a command fails, 2 for bad options.\n"
 
 const struct cli_cmd cmd_read = {

@@ -89,3 +89,19 @@ void cli_print_failure(FILE *f, const char *what, int ret)
 	else
 		fprintf(f, "%s\n", text);
 }
+
+int cli_known_queues(struct nvt_ctrl *ctrl)
+{
+	int ret;
+
+	cli_log_hold();
+	ret = nvt_ctrl_queues_granted(ctrl, NULL, NULL);
+	cli_log_release(false);
+	if (!ret)
+		return 0;
+	/* Set Features Number of Queues (NVMe 1.4 section 5.21.1.7), or Get once fixed. */
+	ret = nvt_ctrl_init_queues(ctrl, 0, 0);
+	if (ret)
+		cli_print_failure(stderr, "learning the Number of Queues", ret);
+	return ret;
+}
