@@ -14,7 +14,7 @@ library's message; NvtTimeoutError, also a TimeoutError, for -ETIMEDOUT); a
 command the device failed raises NvmeStatusError (.status, .sct, .sc, .cqe)
 from waitdone(); bad arguments raise TypeError or ValueError.
 """
-from . import constants, ns, qpair, regs
+from . import constants, ioworker, ns, qpair, regs
 from .buf import Buffer
 from .cmdlog import Cmdlog, CmdlogEntry
 from .constants import *  # noqa: F401,F403  ADMIN_*, FID_*, LID_*, CNS_*, EVENT_*, ...
@@ -22,6 +22,7 @@ from .cpl import Completion
 from .ctrl import Controller
 from .errors import NvmeStatusError, NvtError, NvtTimeoutError
 from .events import Event, Events, event_name
+from .ioworker import *  # noqa: F401,F403  IOWorker, IOWorkerResult, ioworker_group, ...
 from .listing import CtrlEntry, list_controllers
 from .ns import *  # noqa: F401,F403  Namespace, IO_*, IO_FLAG_*, DSM_*, copy_range_set
 from .qpair import *  # noqa: F401,F403  Qpair, irq_info, QPAIR_OPT_*, IRQ_TYPE_*
@@ -49,4 +50,4 @@ __all__ = [
     "FEATURE_ADMIN", "FEATURE_CMDLOG", "FEATURE_EVENTS", "FEATURE_QPAIR", "FEATURE_IRQ",
     "FEATURE_CRC",
 ]
-__all__ += regs.__all__ + constants.__all__ + ns.__all__ + qpair.__all__
+__all__ += regs.__all__ + constants.__all__ + ns.__all__ + qpair.__all__ + ioworker.__all__

@@ -239,6 +239,96 @@ class IoC(ctypes.Structure):
     ]
 
 
+class IoworkerSizeC(ctypes.Structure):
+    """struct nvt_ioworker_size (ioworker.h)."""
+    _fields_ = [("lbas", _u32), ("weight", _u32)]
+
+
+class IoworkerOpC(ctypes.Structure):
+    """struct nvt_ioworker_op (ioworker.h)."""
+    _fields_ = [("opcode", _u8), ("rsvd", _u8 * 3), ("percent", _u32)]
+
+
+IOWORKER_MAX_SIZES, IOWORKER_MAX_OPS, IOWORKER_SECTIONS = 16, 6, 100
+
+
+class IoworkerArgsC(ctypes.Structure):
+    """struct nvt_ioworker_args (ioworker.h)."""
+    _fields_ = [
+        ("flags", _u32),
+        ("io_size", _u32),
+        ("nsizes", _u32),
+        ("sizes", IoworkerSizeC * IOWORKER_MAX_SIZES),
+        ("lba_align", _u32),
+        ("lba_random", _u32),
+        ("lba_step", ctypes.c_int64),
+        ("lba_start", _u64),
+        ("region_start", _u64),
+        ("region_end", _u64),
+        ("read_percentage", _u32),
+        ("nops", _u32),
+        ("ops", IoworkerOpC * IOWORKER_MAX_OPS),
+        ("qdepth", _u32),
+        ("qprio", _u32),
+        ("iops", _u64),
+        ("io_count", _u64),
+        ("time_ms", _u64),
+        ("distribution", _u16 * IOWORKER_SECTIONS),
+        ("ptype", _u32),
+        ("pvalue", _u32),
+        ("cpu", _u32),
+        ("cmdlog_count", _u32),
+        ("seed", _u64),
+        ("rsvd", _u64 * 4),
+    ]
+
+
+class IoworkerCmdC(ctypes.Structure):
+    """struct nvt_ioworker_cmd (ioworker.h)."""
+    _fields_ = [
+        ("slba", _u64),
+        ("nlb", _u32),
+        ("opcode", _u8),
+        ("rsvd", _u8 * 3),
+        ("status", ctypes.c_int32),
+    ]
+
+
+class IoworkerResultC(ctypes.Structure):
+    """struct nvt_ioworker_result (ioworker.h)."""
+    _fields_ = [
+        ("io_count_read", _u64),
+        ("io_count_write", _u64),
+        ("io_count_other", _u64),
+        ("op_count", _u64 * 256),
+        ("io_count", _u64),
+        ("bytes", _u64),
+        ("duration_ns", _u64),
+        ("iops", ctypes.c_double),
+        ("mbps", ctypes.c_double),
+        ("latency_max_us", _u64),
+        ("latency_avg_us", ctypes.c_double),
+        ("latency_hist", ctypes.POINTER(_u32)),
+        ("latency_buckets", ctypes.c_uint),
+        ("io_per_second", ctypes.POINTER(_u64)),
+        ("seconds", ctypes.c_uint),
+        ("cmdlog", ctypes.POINTER(IoworkerCmdC)),
+        ("cmdlog_count", ctypes.c_uint),
+        ("cpu_ns", _u64),
+        ("cpu_usage", ctypes.c_double),
+        ("error", ctypes.c_int),
+        ("error_cmd", IoworkerCmdC),
+        ("reset", ctypes.c_bool),
+    ]
+
+
+class _Ioworker(ctypes.Structure):
+    pass
+
+
+IoworkerPtr = ctypes.POINTER(_Ioworker)
+
+
 LOG_FN = ctypes.CFUNCTYPE(None, ctypes.c_int, ctypes.c_char_p, ctypes.c_void_p)
 
 _c_int, _c_uint, _c_u32, _c_u64 = ctypes.c_int, ctypes.c_uint, ctypes.c_uint32, ctypes.c_uint64
@@ -443,6 +533,17 @@ _PROTOTYPES = {
     "nvt_le_field": (_c_int, [_c_void, _c_size, _c_uint, _c_uint, _P(_c_u64)]),
     "nvt_str_field": (_c_int, [_c_void, _c_size, _c_uint, _c_uint, ctypes.c_char_p, _c_size]),
     "nvt_dsm_range_set": (_c_int, [_c_void, _c_size, _c_uint, _c_u64, _c_u32, _c_u32]),
+    # ioworker.h
+    "nvt_ioworker_args_init": (None, [_P(IoworkerArgsC)]),
+    "nvt_ioworker_check": (_c_int, [NsPtr, _P(IoworkerArgsC)]),
+    "nvt_ioworker_start": (_c_int, [NsPtr, _P(IoworkerArgsC), _P(IoworkerPtr)]),
+    "nvt_ioworker_start_group": (_c_int, [_P(NsPtr), _P(IoworkerArgsC), _c_uint,
+                                          _P(IoworkerPtr)]),
+    "nvt_ioworker_stop": (None, [IoworkerPtr]),
+    "nvt_ioworker_running": (ctypes.c_bool, [IoworkerPtr]),
+    "nvt_ioworker_close": (_c_int, [IoworkerPtr, _P(IoworkerResultC)]),
+    "nvt_ioworker_result_free": (None, [_P(IoworkerResultC)]),
+    "nvt_ioworker_percentile": (_c_int, [_P(IoworkerResultC), ctypes.c_double, _P(_c_u64)]),
 }
 
 
