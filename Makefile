@@ -52,7 +52,7 @@ TOOL       := $(O)/bin/nvmetest
 
 FORCE:
 
-.PHONY: FORCE all deps kmod kmod-all tests check unit unit-asan demo install dkms-install dkms-check clean
+.PHONY: FORCE all deps kmod kmod-all tests check unit unit-asan demo bench install dkms-install dkms-check clean
 
 all: $(LIBSO) $(TOOL) $(O)/lib/libnvmetest.pc
 
@@ -132,6 +132,15 @@ check: deps tests
 
 demo: deps all
 	$(Q)tests/vm/run -- tests/vm/demo
+
+# Benchmark (tests/bench/README.md): one VM boot on 6.12, prints build/bench/results.md.
+$(O)/tests/bench/iow_bench: tests/bench/iow_bench.c $(LIBSO)
+	$(quiet) CC $@
+	$(Q)mkdir -p $(@D) && $(CC) $(CPPFLAGS) $(NVT_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< -L$(O)/lib -lnvmetest \
+		-Wl,-rpath,'$$ORIGIN/../../lib'
+
+bench: all $(O)/tests/bench/iow_bench
+	$(Q)tests/bench/run
 
 install: all
 	$(Q)install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig \
