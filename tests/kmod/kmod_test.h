@@ -71,7 +71,7 @@
 #define OPC_IO_WRITE		0x01
 #define OPC_IO_READ		0x02
 
-/* QEMU 7.2's emulated controller (docs: /work/shared/qemu-nvme.md). */
+/* QEMU 7.2's emulated controller (docs: shared/qemu-nvme.md (beside the repository)). */
 #define QEMU_VENDOR_ID	0x1b36
 #define QEMU_DEVICE_ID	0x0010
 #define NVME_CLASS	0x010802

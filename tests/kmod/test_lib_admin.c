@@ -7,7 +7,7 @@
  * The controller under test is $NVT_DEV (default /dev/nvmetest0): QEMU's
  * nvme0, serial NVT00000000, max_ioqpairs 16, MDTS 5, namespace 1 of 1 GiB
  * in 512-byte LBAs, namespace 2 of 256 MiB in 4096-byte LBAs (format
- * tests erase namespace 2). Facts about QEMU 7.2: /work/shared/qemu-nvme.md.
+ * tests erase namespace 2). Facts about QEMU 7.2: shared/qemu-nvme.md (beside the repository).
  *
  * Exit: 0 pass, 1 fail, 77 skip (no device, or a module without admin
  * commands).

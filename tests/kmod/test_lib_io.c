@@ -9,7 +9,7 @@
  * MDTS 5 (128 KiB), namespace 1 of 1 GiB in 512-byte LBAs, namespace 2 of
  * 256 MiB in 4096-byte LBAs. /dev/nvmetest1 is nvme1: one 1 TiB null-co
  * namespace (stores nothing), for the table memory figure. Facts about
- * QEMU 7.2: /work/shared/qemu-nvme.md.
+ * QEMU 7.2: shared/qemu-nvme.md (beside the repository).
  *
  * Exit: 0 pass, 1 fail, 77 skip (no device, or a module without IO
  * queues, interrupts and CRC tables).
