@@ -99,7 +99,6 @@ static int nvtk_config_errno(int ret)
 static int nvtk_access_check(const struct nvt_ioctl_access *a,
 			     unsigned long widths, u64 size, bool write)
 {
-	BUILD_BUG_ON(sizeof(*a) % 8);
 
 	if (a->flags || memchr_inv(a->reserved, 0, sizeof(a->reserved)))
 		return -EINVAL;
@@ -112,6 +111,26 @@ static int nvtk_access_check(const struct nvt_ioctl_access *a,
 	if (a->offset > size || a->width > size - a->offset)
 		return -ERANGE;
 	return 0;
+}
+
+/*
+ * The common start of the four access ioctls: copy the argument in, check it
+ * against a space of @size bytes, then take the controller live. On success
+ * the caller holds the lock (nvtk_ctrl_unlock() when done).
+ */
+static int nvtk_access_begin(struct nvtk_ctrl *ctrl, struct nvt_ioctl_access __user *uarg,
+			     struct nvt_ioctl_access *a, unsigned long widths, u64 size,
+			     bool write)
+{
+	int ret;
+
+	BUILD_BUG_ON(sizeof(*a) % 8);
+	if (copy_from_user(a, uarg, sizeof(*a)))
+		return -EFAULT;
+	ret = nvtk_access_check(a, widths, size, write);
+	if (ret)
+		return ret;
+	return nvtk_ctrl_lock_live(ctrl);
 }
 
 /**
@@ -130,13 +149,7 @@ long nvtk_ioctl_read_reg(struct nvtk_ctrl *ctrl,
 	u64 value;
 	int ret;
 
-	if (copy_from_user(&a, uarg, sizeof(a)))
-		return -EFAULT;
-	ret = nvtk_access_check(&a, NVTK_REG_WIDTHS, ctrl->bar_size, false);
-	if (ret)
-		return ret;
-
-	ret = nvtk_ctrl_lock_live(ctrl);
+	ret = nvtk_access_begin(ctrl, uarg, &a, NVTK_REG_WIDTHS, ctrl->bar_size, false);
 	if (ret)
 		return ret;
 	if (a.width == 8)
@@ -164,13 +177,7 @@ long nvtk_ioctl_write_reg(struct nvtk_ctrl *ctrl,
 	struct nvt_ioctl_access a;
 	int ret;
 
-	if (copy_from_user(&a, uarg, sizeof(a)))
-		return -EFAULT;
-	ret = nvtk_access_check(&a, NVTK_REG_WIDTHS, ctrl->bar_size, true);
-	if (ret)
-		return ret;
-
-	ret = nvtk_ctrl_lock_live(ctrl);
+	ret = nvtk_access_begin(ctrl, uarg, &a, NVTK_REG_WIDTHS, ctrl->bar_size, true);
 	if (ret)
 		return ret;
 	if (a.width == 8)
@@ -199,13 +206,7 @@ long nvtk_ioctl_read_config(struct nvtk_ctrl *ctrl,
 	u64 value;
 	int ret;
 
-	if (copy_from_user(&a, uarg, sizeof(a)))
-		return -EFAULT;
-	ret = nvtk_access_check(&a, NVTK_CONFIG_WIDTHS, pdev->cfg_size, false);
-	if (ret)
-		return ret;
-
-	ret = nvtk_ctrl_lock_live(ctrl);
+	ret = nvtk_access_begin(ctrl, uarg, &a, NVTK_CONFIG_WIDTHS, pdev->cfg_size, false);
 	if (ret)
 		return ret;
 	switch (a.width) {
@@ -243,13 +244,7 @@ long nvtk_ioctl_write_config(struct nvtk_ctrl *ctrl,
 	struct nvt_ioctl_access a;
 	int ret;
 
-	if (copy_from_user(&a, uarg, sizeof(a)))
-		return -EFAULT;
-	ret = nvtk_access_check(&a, NVTK_CONFIG_WIDTHS, pdev->cfg_size, true);
-	if (ret)
-		return ret;
-
-	ret = nvtk_ctrl_lock_live(ctrl);
+	ret = nvtk_access_begin(ctrl, uarg, &a, NVTK_CONFIG_WIDTHS, pdev->cfg_size, true);
 	if (ret)
 		return ret;
 	switch (a.width) {

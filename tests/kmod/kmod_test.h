@@ -903,4 +903,24 @@ static inline int run_suite(Suite *s)
 	return failed ? 1 : 0;
 }
 
+/*
+ * main() of a test that needs the device's PCI address: skips (77) without
+ * a device, puts "dddd:bb:dd.f" in @bdf, then runs @s.
+ */
+static inline int run_suite_with_bdf(Suite *s, char *bdf, size_t len)
+{
+	struct nvt_ioctl_get_info gi;
+	int f;
+
+	require_device();
+	f = open(dev_path(), O_RDWR | O_CLOEXEC);
+	if (f < 0 || get_info(f, &gi)) {
+		fprintf(stderr, "%s: %s\n", dev_path(), strerror(errno));
+		return 1;
+	}
+	info_bdf(&gi, bdf, len);
+	close(f);
+	return run_suite(s);
+}
+
 #endif /* NVT_KMOD_TEST_H */

@@ -1514,16 +1514,5 @@ static Suite *admin_suite(void)
 
 int main(void)
 {
-	struct nvt_ioctl_get_info gi;
-	int f;
-
-	require_device();
-	f = open(dev_path(), O_RDWR | O_CLOEXEC);
-	if (f < 0 || get_info(f, &gi)) {
-		fprintf(stderr, "%s: %s\n", dev_path(), strerror(errno));
-		return 1;
-	}
-	info_bdf(&gi, bdf, sizeof(bdf));
-	close(f);
-	return run_suite(admin_suite());
+	return run_suite_with_bdf(admin_suite(), bdf, sizeof(bdf));
 }
