@@ -50,11 +50,11 @@ ABI_CHECKS := $(patsubst %.c,$(O)/%.ok,$(wildcard tests/abi/*.c))
 LIBSO      := $(O)/lib/libnvmetest.so.$(VERSION)
 TOOL       := $(O)/bin/nvmetest
 
+all: $(LIBSO) $(TOOL) $(O)/lib/libnvmetest.pc
+
 FORCE:
 
 .PHONY: FORCE all deps kmod kmod-all tests check unit unit-asan demo bench install dkms-install dkms-check clean
-
-all: $(LIBSO) $(TOOL) $(O)/lib/libnvmetest.pc
 
 deps:
 	$(Q)missing=$$(for p in $(DEB_PACKAGES); do \
