@@ -584,44 +584,23 @@ static void release_runs(struct slot *s, bool clear, bool unlock)
 
 void nvt__io_reset(struct nvt_ctrl *ctrl)
 {
-	struct nvt_ns **puts = NULL;
-	unsigned int i, nputs = 0, room = 0;
 	struct nvt_qpair *qp;
 	struct nvt_ns *ns;
 
+	/*
+	 * Only mark the qpairs: each belongs to one thread (an IOWorker's may
+	 * be reaping right now), so their slots are given back by that thread,
+	 * at nvt_qpair_destroy(), where the LBAs of writes that were in flight
+	 * become unknown.
+	 */
 	pthread_mutex_lock(&ctrl->lock);
 	for (qp = ctrl->qpairs; qp; qp = qp->next)
-		room += qp->dead ? 0 : qp->depth;
-	/* The last reference of a namespace frees it, which takes ctrl->lock. */
-	if (room)
-		puts = malloc(room * sizeof(*puts));
-	for (qp = ctrl->qpairs; qp; qp = qp->next) {
-		if (qp->dead)
-			continue;
-		for (i = 0; i < qp->depth; i++) {
-			struct slot *s = &qp->slots[i];
-
-			if (s->state == SLOT_FREE || s->vop == NVT__VOP_NONE)
-				continue;
-			/* their data is unknown; every lock goes below */
-			if (data_changing(s->vop))
-				nvt__vtable_clear(&s->ns->vt, &s->runs);
-			s->runs.n = 0;
-			s->vop = NVT__VOP_NONE;
-			if (puts)
-				puts[nputs++] = s->ns;
-			s->ns = NULL;
-		}
-		qp->dead = true;
-	}
+		__atomic_store_n(&qp->dead, true, __ATOMIC_RELEASE);
 	/* pynvme's crc32_unlock_all(): commands of other files died too. */
 	for (ns = ctrl->namespaces; ns; ns = ns->next)
 		if (ns->vt_map)
 			nvt__vtable_unlock_all(&ns->vt);
 	pthread_mutex_unlock(&ctrl->lock);
-	for (i = 0; i < nputs; i++)
-		nvt__ns_put(puts[i]);
-	free(puts);
 }
 
 int nvt_qpair_destroy(struct nvt_qpair *qp)
