@@ -1244,16 +1244,34 @@ void nvtk_admin_detach_file(struct nvtk_file *nf)
  */
 void nvtk_admin_quiesce(struct nvtk_ctrl *ctrl)
 {
-	unsigned long deadline;
-	u32 csts, cc, to;
 	bool has_q;
 
 	spin_lock_irq(&ctrl->q_lock);
 	has_q = ctrl->adminq;
 	spin_unlock_irq(&ctrl->q_lock);
+	if (has_q && nvtk_ctrl_disable(ctrl) == -ETIMEDOUT) {
+		dev_err(&ctrl->pdev->dev,
+			"CSTS.RDY still 1 after CC.EN=0 and CAP.TO: its DMA memory is leaked\n");
+		ctrl->dma_unsafe = true;
+	}
+}
+
+/**
+ * nvtk_ctrl_disable() - CC.EN = 0 (if set), then wait up to CAP.TO for
+ *	CSTS.RDY = 0 (NVMe 1.4 sections 3.1.5, 3.1.6).
+ * @ctrl: the controller, with its BAR mapped.
+ *
+ * Return: 0 (disabled: it uses no host memory any more), -ENODEV (the
+ * function reads all ones: gone or not answering) or -ETIMEDOUT.
+ */
+int nvtk_ctrl_disable(struct nvtk_ctrl *ctrl)
+{
+	unsigned long deadline;
+	u32 csts, cc, to;
+
 	csts = readl(ctrl->bar + NVTK_REG_CSTS);
-	if (!has_q || csts == ~0U)
-		return;
+	if (csts == ~0U)
+		return -ENODEV;
 	to = FIELD_GET(NVTK_CAP_TO, lo_hi_readq(ctrl->bar + NVTK_REG_CAP));
 	cc = readl(ctrl->bar + NVTK_REG_CC);
 	if (cc & NVTK_CC_EN)
@@ -1261,16 +1279,14 @@ void nvtk_admin_quiesce(struct nvtk_ctrl *ctrl)
 	deadline = jiffies + msecs_to_jiffies((to + 1) * 500);
 	for (;;) {
 		csts = readl(ctrl->bar + NVTK_REG_CSTS);
-		if (csts == ~0U || !(csts & NVTK_CSTS_RDY))
-			return;
+		if (csts == ~0U)
+			return -ENODEV;
+		if (!(csts & NVTK_CSTS_RDY))
+			return 0;
 		if (time_after(jiffies, deadline))
-			break;
+			return -ETIMEDOUT;
 		usleep_range(1000, 2000);
 	}
-	dev_err(&ctrl->pdev->dev,
-		"CSTS.RDY still 1 %u ms after CC.EN=0: its DMA memory is leaked\n",
-		(to + 1) * 500);
-	ctrl->dma_unsafe = true;
 }
 
 /**

@@ -103,17 +103,21 @@ void nvtk_ctrl_put(struct nvtk_ctrl *ctrl)
  * argument in and drop it before copying results out, so that no page fault
  * happens under the lock.
  *
- * Return: 0 with the lock held, or -ENODEV (lock not held) when the
- * controller has been unbound.
+ * Return: 0 with the lock held, or (lock not held) -ENODEV when the
+ * controller has been unbound, -EBUSY while the function resets.
  */
 int nvtk_ctrl_lock_live(struct nvtk_ctrl *ctrl)
 {
+	int ret = 0;
+
 	down_read(&ctrl->lock);
-	if (ctrl->dead) {
+	if (ctrl->dead)
+		ret = -ENODEV;
+	else if (ctrl->resetting)
+		ret = -EBUSY;
+	if (ret)
 		up_read(&ctrl->lock);
-		return -ENODEV;
-	}
-	return 0;
+	return ret;
 }
 
 /**
@@ -293,6 +297,8 @@ static long nvtk_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return nvtk_ioctl_ctl_irq(nf, argp);
 	case NVT_IOCTL_MAP_CRC_TABLE:
 		return nvtk_ioctl_map_crc_table(nf, argp);
+	case NVT_IOCTL_RESET:
+		return nvtk_ioctl_reset(ctrl, argp);
 	default:
 		return -ENOTTY;
 	}

@@ -31,6 +31,8 @@ static const struct nla_policy nvtk_genl_policy[NVT_GENL_A_MAX + 1] = {
 	[NVT_GENL_A_OPCODE]	= { .type = NLA_U32 },
 	[NVT_GENL_A_CID]	= { .type = NLA_U32 },
 	[NVT_GENL_A_QID]	= { .type = NLA_U32 },
+	[NVT_GENL_A_RESET_TYPE]	= { .type = NLA_U32 },
+	[NVT_GENL_A_PCI_STATE]	= { .type = NLA_U32 },
 };
 
 /* Index 0 is what genlmsg_multicast() calls group 0. */
@@ -160,6 +162,12 @@ void nvtk_genl_event(struct nvtk_ctrl *ctrl, const struct nvtk_event *ev)
 		ret = ret || nla_put_u32(skb, NVT_GENL_A_OPCODE, ev->opcode) ||
 		      nla_put_u32(skb, NVT_GENL_A_CID, ev->cid) ||
 		      nla_put_u32(skb, NVT_GENL_A_QID, ev->qid);
+		break;
+	case NVT_EVENT_RESET:
+		ret = ret || nla_put_u32(skb, NVT_GENL_A_RESET_TYPE, ev->reset_type);
+		break;
+	case NVT_EVENT_PCI_ERROR:
+		ret = ret || nla_put_u32(skb, NVT_GENL_A_PCI_STATE, ev->pci_state);
 		break;
 	}
 	if (ret)

@@ -11,6 +11,7 @@
  *	> nvtk_ctrls_lock, nvtk_file.cpl_lock, nvtk_vec.lock (spinlocks)
  *	nvtk_ctrl.ioq_mutex > nvtk_ctrl.files_mutex
  *	nvtk_ctrl.crc_mutex > nvtk_ctrl.files_mutex > i_mmap_rwsem (zapping)
+ *	device_lock > nvtk_ctrl.lock (resets, remove)
  * No mmap or fault path takes ioq_mutex, crc_mutex or files_mutex, and
  * none of them is held across a copy to or from user space, so mmap_lock
  * never nests outside them. The xa_locks of the xarrays nest inside
@@ -149,6 +150,11 @@ struct nvtk_prp_res {
  *	long under it (remove waits for it).
  * @dead: set once the function is unbound; every ioctl then gives -ENODEV.
  *	Read without @lock (READ_ONCE) where a stale value is harmless.
+ * @resetting: set under @lock while the function resets (reset.c): ioctls
+ *	give -EBUSY and doorbell mappings show @db_dummy meanwhile.
+ * @reset_type: NVT_RESET_HOT while NVT_IOCTL_RESET has the PCI core reset
+ *	the bus (the core calls our reset_done), else 0.
+ * @reset_result: what that reset_done returned.
  * @removed: set after @dead, once remove has cancelled every command: a
  *	file then has all the completions it will ever get (REAP_ADMIN gives
  *	-ENODEV when none is left, poll() reports EPOLLHUP).
@@ -225,6 +231,9 @@ struct nvtk_ctrl {
 	struct rw_semaphore lock;
 	bool dead;
 	bool removed;
+	bool resetting;
+	u32 reset_type;
+	int reset_result;
 	void __iomem *bar;
 	resource_size_t bar_size;
 
@@ -348,6 +357,8 @@ struct nvtk_buf {
  * @opcode: command opcode (TIMEOUT).
  * @cid: command identifier (TIMEOUT).
  * @qid: queue identifier (TIMEOUT).
+ * @reset_type: NVT_RESET_* (RESET; 0: SETUP_ADMIN or a reset from elsewhere).
+ * @pci_state: NVT_PCI_STATE_* (PCI_ERROR).
  */
 struct nvtk_event {
 	u32 type;
@@ -356,6 +367,8 @@ struct nvtk_event {
 	u32 opcode;
 	u32 cid;
 	u32 qid;
+	u32 reset_type;
+	u32 pci_state;
 };
 
 /* main.c: module-wide registrations */
@@ -419,6 +432,7 @@ int nvtk_admin_sync(struct nvtk_ctrl *ctrl, const u32 *sqe, u32 timeout_ms, u32 
 u16 nvtk_cqe_status(const u32 *cqe);
 bool nvtk_ctrl_ready(struct nvtk_ctrl *ctrl);
 void nvtk_admin_quiesce(struct nvtk_ctrl *ctrl);
+int nvtk_ctrl_disable(struct nvtk_ctrl *ctrl);
 void nvtk_admin_destroy(struct nvtk_ctrl *ctrl);
 void nvtk_prp_res_destroy(struct nvtk_ctrl *ctrl);
 
@@ -436,6 +450,12 @@ void nvtk_ioq_release_file(struct nvtk_file *nf);
 void nvtk_ioq_reset(struct nvtk_ctrl *ctrl);
 void nvtk_ioq_destroy(struct nvtk_ctrl *ctrl);
 void nvtk_zap_mappings(struct nvtk_ctrl *ctrl, u64 offset, u64 len);
+
+/* reset.c: resets of the function and PCI error recovery */
+extern const struct pci_error_handlers nvtk_pci_err_handlers;
+void nvtk_reset_prepare(struct nvtk_ctrl *ctrl);
+int nvtk_reset_done(struct nvtk_ctrl *ctrl, u32 type);
+long nvtk_ioctl_reset(struct nvtk_ctrl *ctrl, struct nvt_ioctl_reset __user *uarg);
 
 /* irq.c: interrupt vectors */
 int nvtk_irq_init(struct nvtk_ctrl *ctrl);

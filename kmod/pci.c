@@ -148,4 +148,5 @@ struct pci_driver nvtk_pci_driver = {
 	.id_table	= NULL,
 	.probe		= nvtk_pci_probe,
 	.remove		= nvtk_pci_remove,
+	.err_handler	= &nvtk_pci_err_handlers,
 };

@@ -340,23 +340,25 @@ static vm_fault_t nvtk_db_fault(struct vm_fault *vmf)
 	struct vm_area_struct *vma = vmf->vma;
 	struct nvtk_ctrl *ctrl = vma->vm_private_data;
 	unsigned long pgoff = vmf->pgoff - (NVTK_MMAP_DB >> PAGE_SHIFT);
+	unsigned long pfn;
 	vm_fault_t ret;
 
 	/*
-	 * While bound, the BAR; afterwards a page of nothing, so that a process
-	 * that still rings a doorbell neither crashes nor reaches whatever the
-	 * BAR's addresses become. The unbind zaps the BAR pages after marking
-	 * the controller dead, so no fault can put one back.
+	 * While bound, the BAR; while the function resets or once it is
+	 * unbound, a page of nothing, so that a process that still rings a
+	 * doorbell neither crashes nor reaches whatever the BAR's addresses
+	 * become. Decided and inserted under the lock: the reset and the
+	 * unbind change the state under it in write mode and zap the pages
+	 * afterwards, so no page inserted in the old state survives.
 	 */
-	if (!nvtk_ctrl_lock_live(ctrl)) {
-		unsigned long pfn = (pci_resource_start(ctrl->pdev, 0) + NVTK_REG_DBS) >>
-				    PAGE_SHIFT;
-
-		ret = vmf_insert_pfn(vma, vmf->address, pfn + pgoff);
-		nvtk_ctrl_unlock(ctrl);
-		return ret;
-	}
-	return vmf_insert_pfn(vma, vmf->address, page_to_pfn(ctrl->db_dummy));
+	down_read(&ctrl->lock);
+	if (ctrl->dead || ctrl->resetting)
+		pfn = page_to_pfn(ctrl->db_dummy);
+	else
+		pfn = ((pci_resource_start(ctrl->pdev, 0) + NVTK_REG_DBS) >> PAGE_SHIFT) + pgoff;
+	ret = vmf_insert_pfn(vma, vmf->address, pfn);
+	up_read(&ctrl->lock);
+	return ret;
 }
 
 static void nvtk_ctrl_vm_open(struct vm_area_struct *vma)

@@ -40,6 +40,7 @@ rsvd:
 
 static void ctrl_free(struct nvt_ctrl *ctrl)
 {
+	nvt__ctrl_unregister(ctrl);
 	nvt_cmdlog_close(ctrl->cmdlog);
 	nvt__irq_fini(ctrl);
 	nvt__admin_fini(ctrl);
@@ -109,6 +110,7 @@ int nvt_ctrl_create_opts(struct nvt_pcie *pcie, const struct nvt_ctrl_opts *opts
 	if (!ctrl->opts.timeout_ms)
 		ctrl->opts.timeout_ms = NVT_CTRL_DEFAULT_TIMEOUT_MS;
 	ctrl->timeout_ms = ctrl->opts.timeout_ms;
+	nvt__ctrl_register(ctrl);
 	ret = nvt_ctrl_reg_read64(ctrl, NVT_REG_CAP, &ctrl->cap);
 	if (!ret && !(opts->flags & NVT_CTRL_OPEN_NO_INIT))
 		ret = nvt__ctrl_run_init(ctrl);

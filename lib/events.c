@@ -44,6 +44,8 @@ static int on_event(struct nl_msg *msg, void *arg)
 		[NVT_GENL_A_OPCODE]	= { .type = NLA_U32 },
 		[NVT_GENL_A_CID]	= { .type = NLA_U32 },
 		[NVT_GENL_A_QID]	= { .type = NLA_U32 },
+		[NVT_GENL_A_RESET_TYPE]	= { .type = NLA_U32 },
+		[NVT_GENL_A_PCI_STATE]	= { .type = NLA_U32 },
 	};
 	struct genlmsghdr *gh = nlmsg_data(nlmsg_hdr(msg));
 	struct nlattr *tb[NVT_GENL_A_MAX + 1];
@@ -73,6 +75,8 @@ static int on_event(struct nl_msg *msg, void *arg)
 	e->opcode = (uint8_t)opt_u32(tb[NVT_GENL_A_OPCODE], NVT_EVENT_HAS_OPCODE, &e->present);
 	e->cid = (uint16_t)opt_u32(tb[NVT_GENL_A_CID], NVT_EVENT_HAS_CID, &e->present);
 	e->qid = (uint16_t)opt_u32(tb[NVT_GENL_A_QID], NVT_EVENT_HAS_QID, &e->present);
+	e->reset_type = opt_u32(tb[NVT_GENL_A_RESET_TYPE], NVT_EVENT_HAS_RESET_TYPE, &e->present);
+	e->pci_state = opt_u32(tb[NVT_GENL_A_PCI_STATE], NVT_EVENT_HAS_PCI_STATE, &e->present);
 	return NL_OK;
 }
 
@@ -220,6 +224,7 @@ const char *nvt_event_name(uint32_t type)
 	case NVT_EVENT_TIMEOUT:	return "timeout";
 	case NVT_EVENT_RESET:	return "reset";
 	case NVT_EVENT_REMOVED:	return "removed";
+	case NVT_EVENT_PCI_ERROR:	return "pci-error";
 	default:		return "unknown";
 	}
 }
@@ -296,6 +301,13 @@ int nvt_event_format(const struct nvt_event *e, char *buf, size_t len)
 		snprintf(more, sizeof(more), " opcode 0x%02x %s cid %u qid %u", e->opcode,
 			 e->qid ? nvt_io_cmdname(e->opcode) : nvt_admin_cmdname(e->opcode),
 			 e->cid, e->qid);
+	} else if (e->type == NVT_EVENT_RESET && e->reset_type) {
+		snprintf(more, sizeof(more), " %s", nvt_reset_type_name(e->reset_type) ?: "?");
+	} else if (e->type == NVT_EVENT_PCI_ERROR) {
+		static const char *const states[] = { "?", "normal", "frozen", "failed", "resumed" };
+
+		snprintf(more, sizeof(more), " %s",
+			 states[e->pci_state < NVT_ARRAY_SIZE(states) ? e->pci_state : 0]);
 	}
 	return snprintf(buf, len, "nvmetest%u %s %s%s", e->minor, e->bdf, nvt_event_name(e->type),
 			more);

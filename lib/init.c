@@ -69,6 +69,16 @@ static int wait_csts(struct nvt_ctrl *ctrl, const char *fn, const char *what, ui
 	}
 }
 
+void nvt__ctrl_forget_queues(struct nvt_ctrl *ctrl)
+{
+	/* IO queues die with a reset: make every qpair see it. */
+	__atomic_add_fetch(&ctrl->generation, 1, __ATOMIC_ACQ_REL);
+	nvt__io_reset(ctrl);
+	pthread_mutex_lock(&ctrl->lock);
+	ctrl->queues_known = false;
+	pthread_mutex_unlock(&ctrl->lock);
+}
+
 int nvt_ctrl_disable(struct nvt_ctrl *ctrl)
 {
 	uint32_t cc;
@@ -88,12 +98,7 @@ int nvt_ctrl_disable(struct nvt_ctrl *ctrl)
 		if (ret)
 			return ret;
 	}
-	/* IO queues die with the reset: make every qpair see it. */
-	__atomic_add_fetch(&ctrl->generation, 1, __ATOMIC_ACQ_REL);
-	nvt__io_reset(ctrl);
-	pthread_mutex_lock(&ctrl->lock);
-	ctrl->queues_known = false;
-	pthread_mutex_unlock(&ctrl->lock);
+	nvt__ctrl_forget_queues(ctrl);
 	return wait_csts(ctrl, __func__, "CSTS.RDY = 0", MASK(NVT_CSTS_RDY), 0,
 			 cap_timeout_ms(ctrl), false);
 }

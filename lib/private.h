@@ -163,6 +163,7 @@ struct nvt_ctrl {
 	struct nvt_qpair *qpairs;	/* the IO path: live qpairs (qpair.c) */
 	struct nvt_ns *namespaces;	/* open namespaces (ns.c) */
 	struct nvt__irqs irqs;		/* interrupt counters (irq.c) */
+	struct nvt_ctrl *registry_next;	/* the process's controllers (reset.c) */
 	uint8_t id[4096];		/* Identify Controller */
 	uint32_t effects[512];		/* Commands Supported and Effects, 0..2047 */
 	struct nvt_completion reap_buf[NVT__REAP_BATCH];	/* the reaper's */
@@ -225,6 +226,15 @@ int nvt__cmdlog_wrap(const void *map, size_t size, uint16_t qid, struct nvt_cmdl
 
 /* init.c: run the init sequence of the options (the default for NO_INIT). */
 int nvt__ctrl_run_init(struct nvt_ctrl *ctrl);
+/* init.c: the controller lost its IO queues (a reset): every qpair is dead. */
+void nvt__ctrl_forget_queues(struct nvt_ctrl *ctrl);
+
+/*
+ * reset.c: the controllers of this process, so that a reset through a
+ * struct nvt_pcie reaches the controllers made from it.
+ */
+void nvt__ctrl_register(struct nvt_ctrl *ctrl);
+void nvt__ctrl_unregister(struct nvt_ctrl *ctrl);
 
 /* ---- the IO path (qpair.c, irq.c, ns.c, io.c, prp.c, vtable.c) ---- */
 

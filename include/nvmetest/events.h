@@ -25,10 +25,12 @@ struct nvt_events;
 #define NVT_EVENT_HAS_OPCODE	(1U << 2)
 #define NVT_EVENT_HAS_CID	(1U << 3)
 #define NVT_EVENT_HAS_QID	(1U << 4)
+#define NVT_EVENT_HAS_RESET_TYPE	(1U << 5)
+#define NVT_EVENT_HAS_PCI_STATE	(1U << 6)
 
 /**
  * struct nvt_event - one event.
- * @type: NVT_EVENT_AER, _FATAL, _TIMEOUT, _RESET or _REMOVED (uapi.h);
+ * @type: NVT_EVENT_AER, _FATAL, _TIMEOUT, _RESET, _REMOVED or _PCI_ERROR (uapi.h);
  *	other numbers may come from newer modules.
  * @minor: N of /dev/nvmetestN.
  * @bdf: the controller's PCI address.
@@ -38,6 +40,8 @@ struct nvt_events;
  * @opcode: timeout: the command's opcode.
  * @cid: timeout: its command identifier.
  * @qid: timeout: its queue.
+ * @reset_type: reset: NVT_RESET_* (0: SETUP_ADMIN or a reset from elsewhere).
+ * @pci_state: PCI error: NVT_PCI_STATE_*.
  */
 struct nvt_event {
 	uint32_t type;
@@ -50,7 +54,8 @@ struct nvt_event {
 	uint16_t qid;
 	uint8_t opcode;
 	uint8_t rsvd0;
-	uint32_t rsvd[2];
+	uint32_t reset_type;
+	uint32_t pci_state;
 };
 
 /**

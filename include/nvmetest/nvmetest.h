@@ -18,6 +18,7 @@
 #include <nvmetest/log.h>
 #include <nvmetest/pcie.h>
 #include <nvmetest/ctrl.h>
+#include <nvmetest/reset.h>
 #include <nvmetest/regs.h>
 #include <nvmetest/list.h>
 #include <nvmetest/buf.h>

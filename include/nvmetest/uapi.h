@@ -13,6 +13,8 @@
  *  -ENOTTY  unknown ioctl number (or wrong size encoded in it)
  *  -EFAULT  the argument pointer is not readable/writable
  *  -ENODEV  the controller was unbound or removed after the file was opened
+ *  -EBUSY   a reset of the function is in progress (NVT_IOCTL_RESET, a
+ *           reset from sysfs, or PCI error recovery); try again after it
  *
  * mmap() on /dev/nvmetestN takes an offset an ioctl handed out (plus a
  * page multiple within that region) and a length within the region.
@@ -53,6 +55,7 @@
 #define NVT_FEATURE_QPAIR	(1ULL << 7)	/* CREATE/DELETE_QPAIR */
 #define NVT_FEATURE_IRQ		(1ULL << 8)	/* MAP_IRQS, CTL_IRQ */
 #define NVT_FEATURE_CRC		(1ULL << 9)	/* MAP_CRC_TABLE */
+#define NVT_FEATURE_RESET	(1ULL << 10)	/* RESET, PCI error events */
 
 /**
  * struct nvt_ioctl_get_info - NVT_IOCTL_GET_INFO, frozen forever.
@@ -669,6 +672,50 @@ struct nvt_ioctl_map_crc_table {
 #define NVT_IOCTL_CTL_IRQ	_IOW(NVT_IOCTL_TYPE, 14, struct nvt_ioctl_ctl_irq)
 #define NVT_IOCTL_MAP_CRC_TABLE	_IOWR(NVT_IOCTL_TYPE, 15, struct nvt_ioctl_map_crc_table)
 
+/* Reset types of NVT_IOCTL_RESET. */
+#define NVT_RESET_CONTROLLER	1	/* CC.EN 1 -> 0, CSTS.RDY = 0 awaited */
+#define NVT_RESET_NSSR		2	/* NVM Subsystem Reset (CAP.NSSRS) */
+#define NVT_RESET_FLR		3	/* PCIe Function Level Reset */
+#define NVT_RESET_HOT		4	/* secondary bus reset of the upstream port */
+#define NVT_RESET_LINK		5	/* upstream port's Link Disable, then enable */
+
+#define NVT_RESET_F_PROBE	(1U << 0)	/* only say whether @type is possible */
+
+/**
+ * struct nvt_ioctl_reset - NVT_IOCTL_RESET: reset the function, in the kernel.
+ * @type: NVT_RESET_*.
+ * @flags: NVT_RESET_F_*. With NVT_RESET_F_PROBE nothing is done: 0 if the
+ *	function has this reset, else the -EOPNOTSUPP the reset would give.
+ * @reserved: must be zero.
+ *
+ * Around every reset the kernel saves and restores the PCI state (config
+ * space, MSI-X), keeps user space away from the hardware (other ioctls
+ * give -EBUSY, doorbell mappings show a page of nothing) and, once the
+ * controller can no longer use host memory (CSTS.RDY = 0; a reset that
+ * leaves it enabled is followed by CC.EN = 0), invalidates what the
+ * controller lost: outstanding admin commands complete with
+ * NVT_CPL_F_CANCELLED, the admin queue is gone (SUBMIT_ADMIN gives -ENXIO
+ * until the next SETUP_ADMIN) and every IO queue pair is stale (see
+ * NVT_IOCTL_CREATE_QPAIR). NVT_EVENT_RESET is published. The controller is
+ * left disabled, ready for SETUP_ADMIN and a new initialisation. Resets
+ * from elsewhere (sysfs "reset", a bus reset of a neighbour, PCI error
+ * recovery) do the same.
+ *
+ * Errors: -EINVAL (type, flags, reserved), -EOPNOTSUPP (the function has
+ * no such reset: NSSR without CAP.NSSRS, FLR without the capability, hot
+ * reset or link disable without an upstream port that only this function
+ * sits behind), -EBUSY (another reset is in progress, or the PCI core
+ * could not lock the bus), -ETIMEDOUT (the controller kept CSTS.RDY = 1,
+ * or the function did not answer again in time after the reset), -EIO.
+ */
+struct nvt_ioctl_reset {
+	__u32 type;
+	__u32 flags;
+	__u64 reserved[2];
+};
+
+#define NVT_IOCTL_RESET		_IOW(NVT_IOCTL_TYPE, 16, struct nvt_ioctl_reset)
+
 /*
  * Generic netlink family "nvmetest".
  * NVT_GENL_CMD_GET_CTRL with NLM_F_DUMP: one message per bound controller,
@@ -695,7 +742,9 @@ struct nvt_ioctl_map_crc_table {
 #define NVT_GENL_A_OPCODE	10	/* u32: command opcode */
 #define NVT_GENL_A_CID		11	/* u32: command identifier */
 #define NVT_GENL_A_QID		12	/* u32: queue identifier */
-#define NVT_GENL_A_MAX		NVT_GENL_A_QID
+#define NVT_GENL_A_RESET_TYPE	13	/* u32: NVT_RESET_*, 0 = other */
+#define NVT_GENL_A_PCI_STATE	14	/* u32: NVT_PCI_STATE_* */
+#define NVT_GENL_A_MAX		NVT_GENL_A_PCI_STATE
 
 /*
  * Multicast group "events": NVT_GENL_CMD_EVENT messages, each with MINOR,
@@ -705,7 +754,15 @@ struct nvt_ioctl_map_crc_table {
 #define NVT_EVENT_AER		1	/* AER completed: CDW0, STATUS */
 #define NVT_EVENT_FATAL		2	/* CSTS.CFS became 1 */
 #define NVT_EVENT_TIMEOUT	3	/* host timeout: OPCODE, CID, QID */
-#define NVT_EVENT_RESET		4	/* queues torn down (SETUP_ADMIN) */
+#define NVT_EVENT_RESET		4	/* queues torn down: SETUP_ADMIN, or a
+					 * reset of the function (RESET_TYPE) */
 #define NVT_EVENT_REMOVED	5	/* unbound or surprise-removed */
+#define NVT_EVENT_PCI_ERROR	6	/* PCI error recovery step: PCI_STATE */
+
+/* NVT_GENL_A_PCI_STATE: where PCI error recovery (AER, DPC, EEH) is. */
+#define NVT_PCI_STATE_NORMAL	1	/* error reported, IO still works */
+#define NVT_PCI_STATE_FROZEN	2	/* IO blocked, the link will be reset */
+#define NVT_PCI_STATE_FAILED	3	/* permanent failure: it will be removed */
+#define NVT_PCI_STATE_RESUMED	4	/* recovered: the function works again */
 
 #endif /* NVMETEST_UAPI_H */

@@ -36,7 +36,7 @@ from .status import admin_cmdname, io_cmdname, status_format, status_from_cqe_dw
 ABI_VERSION = 1
 FEATURE_REGS, FEATURE_CONFIG, FEATURE_GENL = 1 << 0, 1 << 1, 1 << 2
 FEATURE_DMABUF, FEATURE_ADMIN, FEATURE_CMDLOG, FEATURE_EVENTS = 1 << 3, 1 << 4, 1 << 5, 1 << 6
-FEATURE_QPAIR, FEATURE_IRQ, FEATURE_CRC = 1 << 7, 1 << 8, 1 << 9
+FEATURE_QPAIR, FEATURE_IRQ, FEATURE_CRC, FEATURE_RESET = 1 << 7, 1 << 8, 1 << 9, 1 << 10
 
 __all__ = [
     "Buffer", "Cmdlog", "CmdlogEntry", "Completion", "Controller", "CtrlEntry", "Event",
@@ -48,6 +48,6 @@ __all__ = [
     "rand", "hexdump", "le_field", "str_field", "dsm_range_set",
     "ABI_VERSION", "FEATURE_REGS", "FEATURE_CONFIG", "FEATURE_GENL", "FEATURE_DMABUF",
     "FEATURE_ADMIN", "FEATURE_CMDLOG", "FEATURE_EVENTS", "FEATURE_QPAIR", "FEATURE_IRQ",
-    "FEATURE_CRC",
+    "FEATURE_CRC", "FEATURE_RESET",
 ]
 __all__ += regs.__all__ + constants.__all__ + ns.__all__ + qpair.__all__ + ioworker.__all__

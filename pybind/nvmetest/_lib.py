@@ -204,7 +204,8 @@ class EventC(ctypes.Structure):
         ("qid", _u16),
         ("opcode", _u8),
         ("rsvd0", _u8),
-        ("rsvd", _u32 * 2),
+        ("reset_type", _u32),
+        ("pci_state", _u32),
     ]
 
 
@@ -379,6 +380,8 @@ _PROTOTYPES = {
     "nvt_ctrl_aer_arm": (_c_int, [CtrlPtr]),
     "nvt_ctrl_reset": (_c_int, [CtrlPtr]),
     "nvt_ctrl_shutdown": (_c_int, [CtrlPtr, _c_int]),
+    "nvt_pcie_reset": (_c_int, [PciePtr, _c_int]),
+    "nvt_reset_type_parse": (_c_int, [ctypes.c_char_p, _P(_c_int)]),
     "nvt_ctrl_generation": (_c_u32, [CtrlPtr]),
     "nvt_ctrl_id_data": (_c_int, [CtrlPtr, _c_uint, _c_uint, _P(_c_u64)]),
     "nvt_ctrl_id_str": (_c_int, [CtrlPtr, _c_uint, _c_uint, ctypes.c_char_p, _c_size]),

@@ -14,7 +14,8 @@ import errno
 from dataclasses import dataclass
 
 from ._lib import EventC, EventsPtr, lib
-from .constants import (EVENT_HAS_CDW0, EVENT_HAS_CID, EVENT_HAS_OPCODE, EVENT_HAS_QID,
+from .constants import (EVENT_HAS_CDW0, EVENT_HAS_CID, EVENT_HAS_OPCODE,
+                        EVENT_HAS_PCI_STATE, EVENT_HAS_QID, EVENT_HAS_RESET_TYPE,
                         EVENT_HAS_STATUS)
 from .errors import call, error_for
 from .handle import Handle
@@ -37,6 +38,8 @@ class Event:
     opcode: object
     cid: object
     qid: object
+    reset_type: object
+    pci_state: object
     text: str
 
     @classmethod
@@ -50,6 +53,7 @@ class Event:
         return cls(c.type, c.minor, c.bdf.decode(), c.present, opt(EVENT_HAS_CDW0, c.cdw0),
                    opt(EVENT_HAS_STATUS, c.status), opt(EVENT_HAS_OPCODE, c.opcode),
                    opt(EVENT_HAS_CID, c.cid), opt(EVENT_HAS_QID, c.qid),
+                   opt(EVENT_HAS_RESET_TYPE, c.reset_type), opt(EVENT_HAS_PCI_STATE, c.pci_state),
                    buf.value.decode(errors="replace"))
 
     @property

@@ -127,5 +127,14 @@ class Pcie(Handle):
         """nvt_pcie_ext_cap_offset(): offset of an extended capability, None if absent."""
         return self._find(lib.nvt_pcie_ext_cap_offset, ext_cap_id)
 
+    def reset(self, kind="controller"):
+        """nvt_pcie_reset(): reset the function in the kernel: "controller", "nssr", "flr",
+        "hot" or "link". The controller is left disabled: Controller.reset() brings it up."""
+        value = ctypes.c_int()
+        if not isinstance(kind, str) or lib.nvt_reset_type_parse(kind.encode(),
+                                                                 ctypes.byref(value)):
+            raise ValueError(f"reset kind {kind!r}: one of controller, nssr, flr, hot, link")
+        call(lib.nvt_pcie_reset, self._handle(), value.value)
+
     def __repr__(self):
         return f"<Pcie {self.info.bdf}>" if not self.closed else "<Pcie closed>"

@@ -230,12 +230,21 @@ FIELD(map_crc_table, bitmap_mmap_size, 40, 8);
 FIELD(map_crc_table, pages, 48, 8);
 FIELD(map_crc_table, reserved, 56, 24);
 
+typedef struct nvt_ioctl_reset reset_;
+
+SIZE(reset_, 24);
+MULTIPLE_OF_8(reset_);
+FIELD(reset_, type, 0, 4);
+FIELD(reset_, flags, 4, 4);
+FIELD(reset_, reserved, 8, 16);
+
 /* Constants user space depends on. */
 _Static_assert(NVT_ABI_VERSION == 1, "NVT_ABI_VERSION");
 _Static_assert(NVT_FEATURE_REGS == 1 && NVT_FEATURE_CONFIG == 2 && NVT_FEATURE_GENL == 4 &&
 	       NVT_FEATURE_DMABUF == 8 && NVT_FEATURE_ADMIN == 16 &&
 	       NVT_FEATURE_CMDLOG == 32 && NVT_FEATURE_EVENTS == 64 &&
-	       NVT_FEATURE_QPAIR == 128 && NVT_FEATURE_IRQ == 256 && NVT_FEATURE_CRC == 512,
+	       NVT_FEATURE_QPAIR == 128 && NVT_FEATURE_IRQ == 256 && NVT_FEATURE_CRC == 512 &&
+	       NVT_FEATURE_RESET == 1024,
 	       "NVT_FEATURE_*");
 _Static_assert(NVT_QPAIR_F_IEN == 1, "NVT_QPAIR_F_*");
 _Static_assert(NVT_IRQ_TYPE_MSIX == 1 && NVT_IRQ_TYPE_MSI == 2 && NVT_IRQ_TYPE_INTX == 3,
@@ -268,6 +277,7 @@ _Static_assert(NVT_IOCTL_DELETE_QPAIR == _IOWR(0xE4, 12, delete_qpair), "DELETE_
 _Static_assert(NVT_IOCTL_MAP_IRQS == _IOWR(0xE4, 13, map_irqs), "MAP_IRQS");
 _Static_assert(NVT_IOCTL_CTL_IRQ == _IOW(0xE4, 14, ctl_irq), "CTL_IRQ");
 _Static_assert(NVT_IOCTL_MAP_CRC_TABLE == _IOWR(0xE4, 15, map_crc_table), "MAP_CRC_TABLE");
+_Static_assert(NVT_IOCTL_RESET == _IOW(0xE4, 16, reset_), "RESET");
 _Static_assert(NVT_IOCTL_GET_INFO == 0xc098e400, "GET_INFO is frozen");
 
 /* Generic netlink numbers are ABI as well. */
@@ -279,6 +289,12 @@ _Static_assert(NVT_GENL_A_MINOR == 1 && NVT_GENL_A_BDF == 2 &&
 	       NVT_GENL_A_EVENT == 7 && NVT_GENL_A_CDW0 == 8 &&
 	       NVT_GENL_A_STATUS == 9 && NVT_GENL_A_OPCODE == 10 &&
 	       NVT_GENL_A_CID == 11 && NVT_GENL_A_QID == 12 &&
-	       NVT_GENL_A_MAX == 12, "NVT_GENL_A_*");
+	       NVT_GENL_A_RESET_TYPE == 13 && NVT_GENL_A_PCI_STATE == 14 &&
+	       NVT_GENL_A_MAX == 14, "NVT_GENL_A_*");
 _Static_assert(NVT_EVENT_AER == 1 && NVT_EVENT_FATAL == 2 && NVT_EVENT_TIMEOUT == 3 &&
-	       NVT_EVENT_RESET == 4 && NVT_EVENT_REMOVED == 5, "NVT_EVENT_*");
+	       NVT_EVENT_RESET == 4 && NVT_EVENT_REMOVED == 5 && NVT_EVENT_PCI_ERROR == 6,
+	       "NVT_EVENT_*");
+_Static_assert(NVT_PCI_STATE_NORMAL == 1 && NVT_PCI_STATE_FROZEN == 2 &&
+	       NVT_PCI_STATE_FAILED == 3 && NVT_PCI_STATE_RESUMED == 4, "NVT_PCI_STATE_*");
+_Static_assert(NVT_RESET_CONTROLLER == 1 && NVT_RESET_NSSR == 2 && NVT_RESET_FLR == 3 &&
+	       NVT_RESET_HOT == 4 && NVT_RESET_LINK == 5, "NVT_RESET_*");

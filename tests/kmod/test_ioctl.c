@@ -217,7 +217,7 @@ START_TEST(test_get_info_reports_emulated_nvme)
 			  NVT_FEATURE_REGS | NVT_FEATURE_CONFIG | NVT_FEATURE_GENL |
 			  NVT_FEATURE_DMABUF | NVT_FEATURE_ADMIN | NVT_FEATURE_CMDLOG |
 			  NVT_FEATURE_EVENTS | NVT_FEATURE_QPAIR | NVT_FEATURE_IRQ |
-			  NVT_FEATURE_CRC);
+			  NVT_FEATURE_CRC | NVT_FEATURE_RESET);
 	ck_assert_uint_eq(info.out.vendor_id, QEMU_VENDOR_ID);
 	ck_assert_uint_eq(info.out.device_id, QEMU_DEVICE_ID);
 	ck_assert_uint_eq(info.out.class_code, NVME_CLASS);
