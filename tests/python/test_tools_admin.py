@@ -168,8 +168,8 @@ def test_admin_timeout_and_usage(bdfs):
 def test_reset_works_and_the_controller_answers(bdfs):
     with nvmetest.Events() as ev:
         out = ok("reset", "nvmetest0")
-        assert out.strip() == ("/dev/nvmetest0 0000:01:00.0: controller reset and initialised, "
-                               "16 IO submission and 16 IO completion queues granted")
+        assert out.strip() == ("/dev/nvmetest0 0000:01:00.0: controller reset done, controller "
+                               "initialised, 16 IO submission and 16 IO completion queues granted")
         e = ev.next(timeout=10)
         assert e is not None and e.type == nvmetest.EVENT_RESET and e.minor == 0
     assert fields(ok("identify", "nvmetest0"))["SN"] == SERIAL0
