@@ -14,7 +14,7 @@ library's message; NvtTimeoutError, also a TimeoutError, for -ETIMEDOUT); a
 command the device failed raises NvmeStatusError (.status, .sct, .sc, .cqe)
 from waitdone(); bad arguments raise TypeError or ValueError.
 """
-from . import constants, ioworker, ns, qpair, regs
+from . import constants, ioworker, ns, qpair, regs, vmchannel
 from .buf import Buffer
 from .cmdlog import Cmdlog, CmdlogEntry
 from .constants import *  # noqa: F401,F403  ADMIN_*, FID_*, LID_*, CNS_*, EVENT_*, ...
@@ -48,6 +48,6 @@ __all__ = [
     "rand", "hexdump", "le_field", "str_field", "dsm_range_set",
     "ABI_VERSION", "FEATURE_REGS", "FEATURE_CONFIG", "FEATURE_GENL", "FEATURE_DMABUF",
     "FEATURE_ADMIN", "FEATURE_CMDLOG", "FEATURE_EVENTS", "FEATURE_QPAIR", "FEATURE_IRQ",
-    "FEATURE_CRC",
+    "FEATURE_CRC", "vmchannel",
 ]
 __all__ += regs.__all__ + constants.__all__ + ns.__all__ + qpair.__all__ + ioworker.__all__
