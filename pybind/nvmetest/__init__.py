@@ -29,7 +29,8 @@ from .qpair import *  # noqa: F401,F403  Qpair, irq_info, QPAIR_OPT_*, IRQ_TYPE_
 from .log import LOG_DEBUG, LOG_ERR, LOG_INFO, LOG_WARN, log_level, set_log_level
 from .pattern import (PATTERN_BIT, PATTERN_DWORD, PATTERN_RANDOM, dsm_range_set, hexdump,
                       le_field, pattern, pattern_fill, rand, srand, str_field)
-from .pcie import Pcie, PcieCap, PcieInfo, cap_name, parse_bdf
+from .pcie import (ASPM_DISABLED, ASPM_L0S, ASPM_L0S_L1, ASPM_L1, D0, D1, D2, D3HOT, Pcie,
+                   PcieCap, PcieInfo, PcieLink, cap_name, link_speed_name, parse_bdf)
 from .regs import *  # noqa: F401,F403  REG_CAP, REG_VS, ... (one per entry of REGS)
 from .status import admin_cmdname, io_cmdname, status_format, status_from_cqe_dw3, status_name
 
@@ -41,6 +42,8 @@ FEATURE_QPAIR, FEATURE_IRQ, FEATURE_CRC = 1 << 7, 1 << 8, 1 << 9
 __all__ = [
     "Buffer", "Cmdlog", "CmdlogEntry", "Completion", "Controller", "CtrlEntry", "Event",
     "Events", "NvmeStatusError", "NvtError", "NvtTimeoutError", "Pcie", "PcieCap", "PcieInfo",
+    "PcieLink", "link_speed_name", "ASPM_DISABLED", "ASPM_L0S", "ASPM_L1", "ASPM_L0S_L1",
+    "D0", "D1", "D2", "D3HOT",
     "list_controllers", "cap_name", "parse_bdf", "event_name",
     "set_log_level", "log_level", "LOG_ERR", "LOG_WARN", "LOG_INFO", "LOG_DEBUG",
     "status_name", "status_format", "status_from_cqe_dw3", "admin_cmdname", "io_cmdname",
