@@ -46,9 +46,10 @@ int nvt_vm_channel_available(void);
  * @bdf: the controller's PCI address, "dddd:bb:dd.f" or "bb:dd.f".
  *
  * The guest's hot-plug driver removes the function (its driver's remove()
- * runs, so nvmetest.ko unbinds it) and QEMU deletes the device. Its
- * namespaces stay in QEMU, with their data, for nvt_vm_poweron(). Close
- * every handle on the controller first: the unbind waits for them.
+ * runs, so nvmetest.ko unbinds it and publishes a "removed" event) and QEMU
+ * deletes the device. Its namespaces stay in QEMU, with their data, for
+ * nvt_vm_poweron(). Handles still open on the controller do not hold the
+ * removal up: from then on their calls fail (-ENODEV); close them.
  *
  * Return: 0 once the function is gone from the guest's PCI bus and QEMU has
  * deleted it; -EINVAL (@bdf NULL or malformed); -ENOTCONN (no control

@@ -62,6 +62,21 @@ def test_poweroff_poweron_keeps_the_namespaces_data(powered):
     assert write_then_read(2, 0x20, data2, False) == data2
 
 
+def test_poweroff_under_an_open_handle_publishes_removed_and_the_handle_fails(powered):
+    with nvmetest.Controller(BDF0) as c, nvmetest.Events() as ev:
+        assert c.reg_read32(0x08) == 0x10400                   # VS 1.4
+        vmchannel.poweroff(BDF0)
+        e = next_event(ev, lambda e: e.type == nvmetest.EVENT_REMOVED and e.bdf == BDF0)
+        with pytest.raises(nvmetest.NvtError) as err:
+            c.reg_read32(0x08)
+        assert err.value.errno == errno.ENODEV
+    assert e.name == "removed"
+    vmchannel.poweron(BDF0)
+    assert tool("bind", BDF0).returncode == 0
+    with nvmetest.Controller(BDF0) as c:
+        assert c.reg_read32(0x08) == 0x10400
+
+
 def test_tool_powers_the_second_controller_off_and_on(powered):
     res = tool("vm", "poweroff", "02:00.0")
     assert (res.returncode, res.stdout) == (0, f"{BDF1}: powered off (unplugged from the VM)\n")
