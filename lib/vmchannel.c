@@ -62,7 +62,7 @@ static int64_t now_ms(void)
 /* The device node of the port: /dev/<vportNpM>, found by its name in sysfs. */
 static int find_port(char *path, size_t len)
 {
-	char name[128];
+	char name[128], *save;
 	glob_t g;
 	size_t i;
 	int ret = -ENOTCONN;
@@ -71,18 +71,18 @@ static int find_port(char *path, size_t len)
 		return ret;
 	for (i = 0; i < g.gl_pathc && ret; i++) {
 		FILE *f = fopen(g.gl_pathv[i], "re");
-		char *dir;
+		bool match;
 
 		if (!f)
 			continue;
-		if (fgets(name, sizeof(name), f) && !strcmp(strtok(name, "\n") ?: "",
-							    NVT_VM_PORT_NAME)) {
-			*strrchr(g.gl_pathv[i], '/') = '\0';
-			dir = strrchr(g.gl_pathv[i], '/') + 1;
-			snprintf(path, len, "/dev/%s", dir);
-			ret = 0;
-		}
+		match = fgets(name, sizeof(name), f) &&
+			!strcmp(strtok_r(name, "\n", &save) ?: "", NVT_VM_PORT_NAME);
 		fclose(f);
+		if (!match)
+			continue;
+		*strrchr(g.gl_pathv[i], '/') = '\0';	/* .../vportNpM/name -> .../vportNpM */
+		snprintf(path, len, "/dev/%s", strrchr(g.gl_pathv[i], '/') + 1);
+		ret = 0;
 	}
 	globfree(&g);
 	return ret;
@@ -98,7 +98,8 @@ int nvt_vm_channel_available(void)
 /* Parse "<bdf> <id> <json>" of the table into @c. */
 static bool parse_line(char *line, struct vm_ctrl *c)
 {
-	char *bdf = strtok(line, " \n"), *id = strtok(NULL, " \n"), *args = strtok(NULL, "\n");
+	char *save, *bdf = strtok_r(line, " \n", &save), *id = strtok_r(NULL, " \n", &save);
+	char *args = strtok_r(NULL, "\n", &save);
 
 	return bdf && id && args && *args == '{' && strlen(id) < sizeof(c->id) &&
 	       strlen(args) < sizeof(c->args) &&

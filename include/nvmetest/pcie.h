@@ -360,8 +360,9 @@ int nvt_pcie_power_state(struct nvt_pcie *pcie, unsigned int *state);
  * function does not advertise No_Soft_Reset, it is reset internally on
  * D3hot -> D0, and this restores them (command register and BARs first)
  * as the kernel's pci_restore_state() would. The NVMe controller itself is
- * reset then (CC.EN is 0): initialise it again. In D3hot the function
- * answers config accesses only.
+ * reset then (CC.EN is 0): initialise it again. In D3hot the PM spec
+ * requires a function to answer config accesses only (QEMU's still
+ * answers its BAR, and keeps its state: it sets No_Soft_Reset).
  *
  * Return: 0; -EINVAL (@state above 3, NULL @pcie); -EOPNOTSUPP (no power
  * management capability, or D1/D2 unsupported); a config access error.
