@@ -222,7 +222,12 @@ class Pcie(Handle):
         self.write(offset, value)
 
     def __len__(self):
+        """The config space size: pcie[len(pcie) - 1] is its last byte."""
         return self.info.config_size
+
+    def __bool__(self):
+        """Always true, open or closed (len() would ask the device)."""
+        return True
 
     def register(self, offset, size):
         """nvt_pcie_register_read(): the little-endian value of @size (1, 2, 4, 8) bytes."""

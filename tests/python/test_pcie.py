@@ -16,7 +16,7 @@ INTERRUPT_LINE = 0x3c
 def test_slices_and_registers_read_the_header(pcie):
     assert pcie[0:4] == bytes([0x36, 0x1b, 0x10, 0x00])            # 1b36:0010
     assert pcie[0] == 0x36 and pcie[-1] == pcie[len(pcie) - 1]
-    assert len(pcie) == pcie.info.config_size
+    assert len(pcie) == pcie.info.config_size and bool(pcie)
     assert pcie[9:12] == bytes([0x02, 0x08, 0x01])                  # class 010802
     assert pcie.register(0, 4) == 0x00101b36
     assert pcie.register(1, 2) == 0x101b                            # unaligned
