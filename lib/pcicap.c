@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * PCI capability lists (PCI Local Bus 3.0 section 6.7; PCI Express Base
- * 4.0 section 7.6 for the extended list) and capability names.
+ * 4.0 section 7.6 for the extended list), capability names, and the link
+ * registers of the PCI Express capability (section 7.5.3: Link
+ * Capabilities, Control and Status).
  */
 #include <errno.h>
 #include <linux/pci_regs.h>
@@ -162,4 +164,114 @@ const char *nvt_pcie_cap_name(unsigned int id, int extended)
 	if (extended)
 		return id < NVT_ARRAY_SIZE(ext_names) ? ext_names[id] : NULL;
 	return id < NVT_ARRAY_SIZE(std_names) ? std_names[id] : NULL;
+}
+
+/* The PCI Express capability's offset, or -EOPNOTSUPP (logged) if there is none. */
+static int exp_cap(const char *fn, struct nvt_pcie *pcie)
+{
+	int exp = nvt_pcie_cap_offset(pcie, PCI_CAP_ID_EXP);
+
+	if (exp == -ENOENT) {
+		nvt__err("%s: the function has no PCI Express capability", fn);
+		return -EOPNOTSUPP;
+	}
+	return exp;
+}
+
+/*
+ * Link Capabilities and the 16-bit register at @reg of the PCI Express
+ * capability, for @fn; @out is the caller's output argument, @what its name.
+ */
+static int read_link(const char *fn, struct nvt_pcie *pcie, const void *out, const char *what,
+		     unsigned int reg, uint32_t *lnkcap, uint32_t *value)
+{
+	int exp;
+
+	if (!pcie || !out) {
+		nvt__err("%s: %s is NULL", fn, pcie ? what : "pcie");
+		return -EINVAL;
+	}
+	exp = exp_cap(fn, pcie);
+	if (exp < 0)
+		return exp;
+	return nvt_pcie_cfg_read(pcie, (uint32_t)exp + PCI_EXP_LNKCAP, 4, lnkcap) ?:
+	       nvt_pcie_cfg_read(pcie, (uint32_t)exp + reg, 2, value);
+}
+
+int nvt_pcie_aspm(struct nvt_pcie *pcie, unsigned int *aspm, unsigned int *supported)
+{
+	uint32_t lnkcap, lnkctl;
+	int ret;
+
+	ret = read_link(__func__, pcie, aspm, "aspm", PCI_EXP_LNKCTL, &lnkcap, &lnkctl);
+	if (ret)
+		return ret;
+	*aspm = lnkctl & PCI_EXP_LNKCTL_ASPMC;
+	if (supported)
+		*supported = (lnkcap & PCI_EXP_LNKCAP_ASPMS) >> 10;
+	return 0;
+}
+
+int nvt_pcie_set_aspm(struct nvt_pcie *pcie, unsigned int aspm)
+{
+	static const char *const names[] = { "disabled", "L0s", "L1", "L0s and L1" };
+	unsigned int cur, supported;
+	uint32_t lnkctl;
+	int exp, ret;
+
+	if (pcie && aspm > NVT_PCIE_ASPM_L0S_L1) {
+		nvt__err("%s: ASPM %u is not 0 (disabled), 1 (L0s), 2 (L1) or 3 (L0s and L1)",
+			 __func__, aspm);
+		return -EINVAL;
+	}
+	ret = nvt_pcie_aspm(pcie, &cur, &supported);
+	if (ret)
+		return ret;
+	if (aspm & ~supported) {
+		nvt__err("%s: the link does not support ASPM %s (Link Capabilities: %s)",
+			 __func__, names[aspm], names[supported]);
+		return -EOPNOTSUPP;
+	}
+	exp = nvt_pcie_cap_offset(pcie, PCI_CAP_ID_EXP);
+	ret = nvt_pcie_cfg_read(pcie, (uint32_t)exp + PCI_EXP_LNKCTL, 2, &lnkctl);
+	if (ret)
+		return ret;
+	lnkctl = (lnkctl & ~(uint32_t)PCI_EXP_LNKCTL_ASPMC) | aspm;
+	ret = nvt_pcie_cfg_write(pcie, (uint32_t)exp + PCI_EXP_LNKCTL, 2, lnkctl) ?:
+	      nvt_pcie_aspm(pcie, &cur, NULL);
+	if (ret)
+		return ret;
+	if (cur != aspm) {
+		/* QEMU 7.2's emulated functions do this: the field is read-only. */
+		nvt__err("%s: the function kept ASPM %s: its ASPM Control field ignored the write of %s",
+			 __func__, names[cur], names[aspm]);
+		return -EIO;
+	}
+	return 0;
+}
+
+int nvt_pcie_link(struct nvt_pcie *pcie, struct nvt_pcie_link *link)
+{
+	uint32_t lnkcap, lnksta;
+	int ret;
+
+	ret = read_link(__func__, pcie, link, "link", PCI_EXP_LNKSTA, &lnkcap, &lnksta);
+	if (ret)
+		return ret;
+	*link = (struct nvt_pcie_link) {
+		.speed = lnksta & PCI_EXP_LNKSTA_CLS,
+		.width = (lnksta & PCI_EXP_LNKSTA_NLW) >> PCI_EXP_LNKSTA_NLW_SHIFT,
+		.max_speed = lnkcap & PCI_EXP_LNKCAP_SLS,
+		.max_width = (lnkcap & PCI_EXP_LNKCAP_MLW) >> 4,
+	};
+	return 0;
+}
+
+const char *nvt_pcie_link_speed_name(unsigned int speed)
+{
+	static const char *const speeds[] = {
+		NULL, "2.5 GT/s", "5 GT/s", "8 GT/s", "16 GT/s", "32 GT/s", "64 GT/s",
+	};
+
+	return speed < NVT_ARRAY_SIZE(speeds) ? speeds[speed] : NULL;
 }

@@ -44,7 +44,7 @@ struct cli_cmd {
 
 extern const struct cli_cmd cmd_list, cmd_bind, cmd_unbind, cmd_regs, cmd_config,
 	cmd_identify, cmd_log, cmd_features, cmd_admin, cmd_reset, cmd_monitor, cmd_cmdlog,
-	cmd_read, cmd_write, cmd_trim, cmd_perf;
+	cmd_read, cmd_write, cmd_trim, cmd_perf, cmd_vm, cmd_pcie;
 
 /* main.c: "nvmetest: " + message + newline on stderr. */
 void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

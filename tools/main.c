@@ -15,7 +15,7 @@
 static const struct cli_cmd *const commands[] = {
 	&cmd_list, &cmd_bind, &cmd_unbind, &cmd_regs, &cmd_config, &cmd_identify, &cmd_log,
 	&cmd_features, &cmd_admin, &cmd_reset, &cmd_read, &cmd_write, &cmd_trim, &cmd_cmdlog,
-	&cmd_monitor, &cmd_perf,
+	&cmd_monitor, &cmd_perf, &cmd_pcie, &cmd_vm,
 };
 
 #define N_COMMANDS	(sizeof(commands) / sizeof(commands[0]))

@@ -33,5 +33,6 @@
 #include <nvmetest/ns.h>
 #include <nvmetest/io.h>
 #include <nvmetest/ioworker.h>
+#include <nvmetest/vmchannel.h>
 
 #endif /* NVMETEST_NVMETEST_H */

@@ -229,6 +229,185 @@ int nvt_pcie_ext_cap_offset(struct nvt_pcie *pcie, unsigned int ext_cap_id);
  */
 const char *nvt_pcie_cap_name(unsigned int id, int extended);
 
+/**
+ * nvt_pcie_read() - read a range of config space.
+ * @pcie: the object.
+ * @offset: first byte, any alignment.
+ * @buf: receives @len bytes.
+ * @len: bytes to read; 0 reads nothing.
+ *
+ * Done as the largest naturally aligned accesses (4, 2 or 1 bytes) that
+ * fit, in increasing order of address.
+ *
+ * Return: 0; -EINVAL (NULL @pcie, or NULL @buf with @len > 0); -ERANGE
+ * (the range goes beyond the config space); -ENODEV (the device went away).
+ *
+ * Thread-safety: safe; the range is not read atomically.
+ */
+int nvt_pcie_read(struct nvt_pcie *pcie, uint32_t offset, void *buf, size_t len);
+
+/**
+ * nvt_pcie_write() - write a range of config space.
+ * @pcie: the object.
+ * @offset: first byte, any alignment.
+ * @buf: the @len bytes to write.
+ * @len: bytes to write; 0 writes nothing.
+ *
+ * Done as nvt_pcie_read() splits it: a register that a write of part of it
+ * affects (e.g. one with write-1-to-clear bits) sees only its own bytes.
+ *
+ * Return: as nvt_pcie_read().
+ *
+ * Thread-safety: safe; the range is not written atomically.
+ */
+int nvt_pcie_write(struct nvt_pcie *pcie, uint32_t offset, const void *buf, size_t len);
+
+/**
+ * nvt_pcie_register_read() - read a little-endian value of config space.
+ * @pcie: the object.
+ * @offset: its first byte, any alignment.
+ * @size: 1, 2, 4 or 8 bytes.
+ * @value: receives the value.
+ *
+ * Return: 0; -EINVAL (bad @size, NULL argument); -ERANGE; -ENODEV.
+ *
+ * Thread-safety: safe.
+ */
+int nvt_pcie_register_read(struct nvt_pcie *pcie, uint32_t offset, unsigned int size,
+			   uint64_t *value);
+
+/**
+ * nvt_pcie_register_write() - write a little-endian value of config space.
+ * @pcie: the object.
+ * @offset: its first byte, any alignment.
+ * @size: 1, 2, 4 or 8 bytes.
+ * @value: the value; bits above @size bytes must be zero.
+ *
+ * Return: 0; -EINVAL (bad @size, @value too wide, NULL @pcie); -ERANGE;
+ * -ENODEV.
+ *
+ * Thread-safety: safe.
+ */
+int nvt_pcie_register_write(struct nvt_pcie *pcie, uint32_t offset, unsigned int size,
+			    uint64_t value);
+
+/* ASPM states: the ASPM Control field of Link Control (PCIe 4.0 section 7.5.3.7). */
+#define NVT_PCIE_ASPM_DISABLED	0
+#define NVT_PCIE_ASPM_L0S	1
+#define NVT_PCIE_ASPM_L1	2
+#define NVT_PCIE_ASPM_L0S_L1	3
+
+/**
+ * nvt_pcie_aspm() - the function's ASPM control and what its link supports.
+ * @pcie: the object.
+ * @aspm: receives NVT_PCIE_ASPM_* from Link Control.
+ * @supported: receives the ASPM Support field of Link Capabilities (bit 0
+ *	L0s, bit 1 L1, so NVT_PCIE_ASPM_L0S_L1 = both), or NULL.
+ *
+ * Return: 0; -EINVAL (NULL @pcie or @aspm); -EOPNOTSUPP (no PCI Express
+ * capability); a config read error.
+ *
+ * Thread-safety: safe.
+ */
+int nvt_pcie_aspm(struct nvt_pcie *pcie, unsigned int *aspm, unsigned int *supported);
+
+/**
+ * nvt_pcie_set_aspm() - set the function's ASPM control.
+ * @pcie: the object.
+ * @aspm: NVT_PCIE_ASPM_*.
+ *
+ * Writes only the ASPM Control field of the function's Link Control; the
+ * other end of the link (the downstream port above it) is left alone. A
+ * state the link does not support (Link Capabilities) is refused.
+ *
+ * Return: 0 once ASPM Control reads back @aspm; -EINVAL (@aspm above 3,
+ * NULL @pcie); -EOPNOTSUPP (no PCI Express capability, or the link does
+ * not support @aspm); -EIO (the field kept its old value: it is read-only
+ * on this function, as on QEMU's emulated ones); a config access error.
+ *
+ * Thread-safety: safe against other calls on this function; a concurrent
+ * write of Link Control by others may be lost.
+ */
+int nvt_pcie_set_aspm(struct nvt_pcie *pcie, unsigned int aspm);
+
+/* PCI power states (PCI PM 1.2 section 3.2.4, PMCSR PowerState). */
+#define NVT_PCIE_D0		0
+#define NVT_PCIE_D1		1
+#define NVT_PCIE_D2		2
+#define NVT_PCIE_D3HOT		3
+
+/**
+ * nvt_pcie_power_state() - the function's power state.
+ * @pcie: the object.
+ * @state: receives NVT_PCIE_D0 .. NVT_PCIE_D3HOT (PMCSR bits 1:0).
+ *
+ * Return: 0; -EINVAL (NULL argument); -EOPNOTSUPP (no power management
+ * capability); a config read error.
+ *
+ * Thread-safety: safe.
+ */
+int nvt_pcie_power_state(struct nvt_pcie *pcie, unsigned int *state);
+
+/**
+ * nvt_pcie_set_power_state() - put the function into a power state.
+ * @pcie: the object.
+ * @state: NVT_PCIE_D0 .. NVT_PCIE_D3HOT; D1 and D2 only if the function
+ *	supports them (PMC).
+ *
+ * Writes PMCSR PowerState (PME_Status is not cleared) and waits the 10 ms
+ * recovery time the PCI PM spec gives D3hot transitions. Leaving D0 saves
+ * the config header and the PCI Express control registers; if the
+ * function does not advertise No_Soft_Reset, it is reset internally on
+ * D3hot -> D0, and this restores them (command register and BARs first)
+ * as the kernel's pci_restore_state() would. The NVMe controller itself is
+ * reset then (CC.EN is 0): initialise it again. In D3hot the PM spec
+ * requires a function to answer config accesses only (QEMU's still
+ * answers its BAR, and keeps its state: it sets No_Soft_Reset).
+ *
+ * Return: 0; -EINVAL (@state above 3, NULL @pcie); -EOPNOTSUPP (no power
+ * management capability, or D1/D2 unsupported); a config access error.
+ *
+ * Thread-safety: one power state change at a time per function.
+ */
+int nvt_pcie_set_power_state(struct nvt_pcie *pcie, unsigned int state);
+
+/**
+ * struct nvt_pcie_link - the function's PCI Express link.
+ * @speed: current link speed (Link Status): 1 = 2.5 GT/s, 2 = 5 GT/s,
+ *	3 = 8 GT/s, 4 = 16 GT/s, 5 = 32 GT/s, 6 = 64 GT/s.
+ * @width: negotiated link width (lanes).
+ * @max_speed: maximum link speed (Link Capabilities), same encoding.
+ * @max_width: maximum link width.
+ */
+struct nvt_pcie_link {
+	uint8_t speed;
+	uint8_t width;
+	uint8_t max_speed;
+	uint8_t max_width;
+};
+
+/**
+ * nvt_pcie_link() - read the link's speed and width.
+ * @pcie: the object.
+ * @link: receives them.
+ *
+ * Return: 0; -EINVAL (NULL argument); -EOPNOTSUPP (no PCI Express
+ * capability); a config read error.
+ *
+ * Thread-safety: safe.
+ */
+int nvt_pcie_link(struct nvt_pcie *pcie, struct nvt_pcie_link *link);
+
+/**
+ * nvt_pcie_link_speed_name() - a link speed code as text.
+ * @speed: struct nvt_pcie_link @speed or @max_speed.
+ *
+ * Return: a static string such as "8 GT/s", or NULL for an unknown code.
+ *
+ * Thread-safety: reentrant.
+ */
+const char *nvt_pcie_link_speed_name(unsigned int speed);
+
 #ifdef __cplusplus
 }
 #endif

@@ -9,6 +9,31 @@ from .errors import NvtError, call, name_arg, uint
 from .handle import Handle
 
 CONFIG_WIDTHS = (1, 2, 4)
+REGISTER_SIZES = (1, 2, 4, 8)
+ASPM_DISABLED, ASPM_L0S, ASPM_L1, ASPM_L0S_L1 = 0, 1, 2, 3
+D0, D1, D2, D3HOT = 0, 1, 2, 3
+
+
+class PcieLinkC(ctypes.Structure):
+    """struct nvt_pcie_link (pcie.h)."""
+    _fields_ = [("speed", ctypes.c_uint8), ("width", ctypes.c_uint8),
+                ("max_speed", ctypes.c_uint8), ("max_width", ctypes.c_uint8)]
+
+
+_u32, _uint, _P = ctypes.c_uint32, ctypes.c_uint, ctypes.POINTER
+for _name, _restype, _argtypes in (
+        ("nvt_pcie_read", ctypes.c_int, [PciePtr, _u32, ctypes.c_void_p, ctypes.c_size_t]),
+        ("nvt_pcie_write", ctypes.c_int, [PciePtr, _u32, ctypes.c_void_p, ctypes.c_size_t]),
+        ("nvt_pcie_register_read", ctypes.c_int, [PciePtr, _u32, _uint, _P(ctypes.c_uint64)]),
+        ("nvt_pcie_register_write", ctypes.c_int, [PciePtr, _u32, _uint, ctypes.c_uint64]),
+        ("nvt_pcie_aspm", ctypes.c_int, [PciePtr, _P(_uint), _P(_uint)]),
+        ("nvt_pcie_set_aspm", ctypes.c_int, [PciePtr, _uint]),
+        ("nvt_pcie_power_state", ctypes.c_int, [PciePtr, _P(_uint)]),
+        ("nvt_pcie_set_power_state", ctypes.c_int, [PciePtr, _uint]),
+        ("nvt_pcie_link", ctypes.c_int, [PciePtr, _P(PcieLinkC)]),
+        ("nvt_pcie_link_speed_name", ctypes.c_char_p, [_uint])):
+    getattr(lib, _name).restype = _restype
+    getattr(lib, _name).argtypes = _argtypes
 
 
 @dataclass(frozen=True)
@@ -39,6 +64,31 @@ class PcieCap:
     extended: bool
     version: int
     name: str
+
+
+@dataclass(frozen=True)
+class PcieLink:
+    """struct nvt_pcie_link: speeds as codes (1 = 2.5 GT/s ... 6 = 64 GT/s) and names."""
+    speed: int
+    width: int
+    max_speed: int
+    max_width: int
+
+    @property
+    def speed_name(self):
+        """nvt_pcie_link_speed_name() of the current speed, e.g. "8 GT/s"."""
+        return link_speed_name(self.speed)
+
+    @property
+    def max_speed_name(self):
+        """nvt_pcie_link_speed_name() of the maximum speed."""
+        return link_speed_name(self.max_speed)
+
+
+def link_speed_name(speed):
+    """nvt_pcie_link_speed_name(): 3 -> "8 GT/s"; None if unknown."""
+    name = lib.nvt_pcie_link_speed_name(uint(speed, 32, "speed"))
+    return name.decode() if name else None
 
 
 def parse_bdf(name):
@@ -126,6 +176,108 @@ class Pcie(Handle):
     def ext_cap_offset(self, ext_cap_id):
         """nvt_pcie_ext_cap_offset(): offset of an extended capability, None if absent."""
         return self._find(lib.nvt_pcie_ext_cap_offset, ext_cap_id)
+
+    def _range(self, key):
+        """(offset, length) of an index or a slice of config space (IndexError if outside)."""
+        size = self.info.config_size
+        if isinstance(key, slice):
+            start, stop, step = key.indices(size)
+            if step != 1:
+                raise ValueError("config space slices take no step")
+            return start, max(stop - start, 0)
+        if not isinstance(key, int) or isinstance(key, bool):
+            raise TypeError(f"config space index must be an int or a slice, not "
+                            f"{type(key).__name__}")
+        offset = key + size if key < 0 else key
+        if not 0 <= offset < size:
+            raise IndexError(f"config space offset {key} is outside 0..{size - 1}")
+        return offset, 1
+
+    def read(self, offset, length):
+        """nvt_pcie_read(): @length bytes of config space from @offset, any alignment."""
+        buf = ctypes.create_string_buffer(uint(length, 32, "length"))
+        call(lib.nvt_pcie_read, self._handle(), uint(offset, 32, "offset"), buf, length)
+        return buf.raw
+
+    def write(self, offset, data):
+        """nvt_pcie_write(): write the bytes @data at @offset of config space."""
+        data = bytes(data)
+        call(lib.nvt_pcie_write, self._handle(), uint(offset, 32, "offset"), data, len(data))
+
+    def __getitem__(self, key):
+        """pcie[i] -> the byte at offset i (an int); pcie[a:b] -> bytes a to b - 1."""
+        offset, length = self._range(key)
+        data = self.read(offset, length)
+        return data if isinstance(key, slice) else data[0]
+
+    def __setitem__(self, key, value):
+        """pcie[i] = byte; pcie[a:b] = bytes of exactly b - a bytes."""
+        offset, length = self._range(key)
+        if isinstance(key, slice):
+            value = bytes(value)
+            if len(value) != length:
+                raise ValueError(f"{len(value)} bytes do not fill the {length}-byte slice")
+        else:
+            value = bytes([uint(value, 8, "byte")])
+        self.write(offset, value)
+
+    def __len__(self):
+        """The config space size: pcie[len(pcie) - 1] is its last byte."""
+        return self.info.config_size
+
+    def __bool__(self):
+        """Always true, open or closed (len() would ask the device)."""
+        return True
+
+    def register(self, offset, size):
+        """nvt_pcie_register_read(): the little-endian value of @size (1, 2, 4, 8) bytes."""
+        value = ctypes.c_uint64()
+        call(lib.nvt_pcie_register_read, self._handle(), uint(offset, 32, "offset"),
+             uint(size, 32, "size"), ctypes.byref(value))
+        return value.value
+
+    def write_register(self, offset, size, value):
+        """nvt_pcie_register_write(): write @value as @size (1, 2, 4, 8) bytes."""
+        call(lib.nvt_pcie_register_write, self._handle(), uint(offset, 32, "offset"),
+             uint(size, 32, "size"), uint(value, 64, "value"))
+
+    def _aspm(self):
+        aspm, supported = ctypes.c_uint(), ctypes.c_uint()
+        call(lib.nvt_pcie_aspm, self._handle(), ctypes.byref(aspm), ctypes.byref(supported))
+        return aspm.value, supported.value
+
+    @property
+    def aspm(self):
+        """ASPM Control of Link Control (ASPM_*); set it with `pcie.aspm = ASPM_L1`."""
+        return self._aspm()[0]
+
+    @aspm.setter
+    def aspm(self, value):
+        call(lib.nvt_pcie_set_aspm, self._handle(), uint(value, 32, "aspm"))
+
+    @property
+    def aspm_supported(self):
+        """ASPM Support of Link Capabilities (bit 0 L0s, bit 1 L1)."""
+        return self._aspm()[1]
+
+    @property
+    def power_state(self):
+        """The PCI power state (D0 .. D3HOT); set it with `pcie.power_state = D3HOT`
+        (nvt_pcie_set_power_state(): the config header is restored after D3hot -> D0)."""
+        state = ctypes.c_uint()
+        call(lib.nvt_pcie_power_state, self._handle(), ctypes.byref(state))
+        return state.value
+
+    @power_state.setter
+    def power_state(self, value):
+        call(lib.nvt_pcie_set_power_state, self._handle(), uint(value, 32, "power state"))
+
+    @property
+    def link(self):
+        """nvt_pcie_link() as a PcieLink."""
+        c = PcieLinkC()
+        call(lib.nvt_pcie_link, self._handle(), ctypes.byref(c))
+        return PcieLink(c.speed, c.width, c.max_speed, c.max_width)
 
     def reset(self, kind="controller"):
         """nvt_pcie_reset(): reset the function in the kernel: "controller", "nssr", "flr",

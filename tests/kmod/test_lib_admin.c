@@ -44,6 +44,7 @@
 #define ST_INVALID_OPCODE	0x001
 #define ST_INVALID_FIELD	0x002
 #define ST_INVALID_NS		0x00b
+#define ST_CTRL_LIST_INVALID	0x11c
 
 /* ---- fixtures ---- */
 
@@ -537,13 +538,14 @@ START_TEST(test_absent_commands_give_invalid_opcode)
 	ck_assert_uint_eq(s.cpl[8].sqe[11], 1);
 	ck_assert(logged(NVT_LOG_WARN, "ERROR status: 00/01 Invalid Command Opcode"));
 
-	/* Namespace attachment without an nvme-subsys; abort (never aborts). */
+	/* Namespace detach with an empty controller list; abort (never aborts). */
 	s.n = 0;
+	nvt_buf_fill(buf, NVT_PATTERN_BIT, 0);	/* number of identifiers: 0 */
 	ck_assert_int_eq(nvt_ctrl_ns_attach(ctrl, NVT_NS_DETACH, 1, buf, record, &a), 0);
 	ck_assert_int_eq(nvt_ctrl_abort(ctrl, 0, 0xfff, record, &a), 0);
-	ck_assert_int_eq(nvt_ctrl_waitdone(ctrl, 2), ST_INVALID_FIELD);
+	ck_assert_int_eq(nvt_ctrl_waitdone(ctrl, 2), ST_CTRL_LIST_INVALID);
 	ck_assert_uint_eq(s.n, 2);
-	ck_assert_uint_eq(s.cpl[0].status, ST_INVALID_FIELD);	/* no nvme-subsys */
+	ck_assert_uint_eq(s.cpl[0].status, ST_CTRL_LIST_INVALID);
 	ck_assert_uint_eq(s.cpl[1].status, 0);
 	ck_assert_uint_eq(s.cpl[1].cdw0 & 1, 1);	/* not aborted */
 }
