@@ -453,6 +453,7 @@ void nvtk_zap_mappings(struct nvtk_ctrl *ctrl, u64 offset, u64 len);
 
 /* reset.c: resets of the function and PCI error recovery */
 extern const struct pci_error_handlers nvtk_pci_err_handlers;
+extern const struct dev_pm_ops nvtk_pm_ops;
 void nvtk_reset_prepare(struct nvtk_ctrl *ctrl);
 int nvtk_reset_done(struct nvtk_ctrl *ctrl, u32 type);
 long nvtk_ioctl_reset(struct nvtk_ctrl *ctrl, struct nvt_ioctl_reset __user *uarg);

@@ -149,4 +149,5 @@ struct pci_driver nvtk_pci_driver = {
 	.probe		= nvtk_pci_probe,
 	.remove		= nvtk_pci_remove,
 	.err_handler	= &nvtk_pci_err_handlers,
+	.driver.pm	= pm_sleep_ptr(&nvtk_pm_ops),
 };

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Resets of the function: NVT_IOCTL_RESET, the PCI core's reset callbacks
- * (sysfs "reset", a bus reset of a neighbour) and PCI error recovery.
+ * (sysfs "reset", a bus reset of a neighbour), PCI error recovery and
+ * system sleep (the drive loses power in S3).
  *
  * Every reset runs between nvtk_reset_prepare() and nvtk_reset_done().
  * Prepare marks the controller resetting: ioctls give -EBUSY and doorbell
@@ -18,6 +19,7 @@
 #include <linux/io.h>
 #include <linux/io-64-nonatomic-lo-hi.h>
 #include <linux/pci.h>
+#include <linux/pm.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
@@ -338,6 +340,33 @@ static void nvtk_pci_resume(struct pci_dev *pdev)
 	if (ctrl)
 		nvtk_pci_event(ctrl, NVT_PCI_STATE_RESUMED);
 }
+
+/*
+ * System sleep: the drive loses power in S3, so suspend is a reset that
+ * begins (the controller is disabled: no DMA while memory sleeps) and
+ * resume is where it ends.
+ */
+static int nvtk_pm_suspend(struct device *dev)
+{
+	struct nvtk_ctrl *ctrl = dev_get_drvdata(dev);
+
+	if (ctrl) {
+		nvtk_reset_prepare(ctrl);
+		nvtk_ctrl_disable(ctrl);
+	}
+	return 0;
+}
+
+static int nvtk_pm_resume(struct device *dev)
+{
+	struct nvtk_ctrl *ctrl = dev_get_drvdata(dev);
+
+	if (ctrl)
+		nvtk_reset_done(ctrl, 0);
+	return 0;
+}
+
+DEFINE_SIMPLE_DEV_PM_OPS(nvtk_pm_ops, nvtk_pm_suspend, nvtk_pm_resume);
 
 /* Used by nvtk_pci_driver (pci.c). */
 const struct pci_error_handlers nvtk_pci_err_handlers = {

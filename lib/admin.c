@@ -299,9 +299,10 @@ static void complete_one(struct nvt_ctrl *ctrl, const struct nvt_completion *c)
 /*
  * One round as the reaper: the caller holds ctrl->lock and has set
  * ctrl->reaping; the lock is dropped while waiting in the kernel.
+ * -ENODEV is not logged when @gone_expected.
  * Return: 0 (EINTR counts as an empty round) or -errno of the ioctl.
  */
-static int reap_round(struct nvt_ctrl *ctrl, uint32_t timeout_ms)
+static int reap_round(struct nvt_ctrl *ctrl, uint32_t timeout_ms, bool gone_expected)
 {
 	struct nvt_ioctl_reap_admin arg = {
 		.timeout_ms = timeout_ms,
@@ -316,7 +317,10 @@ static int reap_round(struct nvt_ctrl *ctrl, uint32_t timeout_ms)
 		err = errno;
 	pthread_mutex_lock(&ctrl->lock);
 	if (err && err != EINTR) {
-		nvt__err("%s: reaping admin completions: %s", ctrl->info.bdf, strerror(err));
+		if (err != ENODEV || !gone_expected)
+			nvt__err("%s: reaping admin completions: %s", ctrl->info.bdf,
+				 err == ENODEV ? "the controller is gone (unbound or powered off)" :
+				 strerror(err));
 		ret = -err;
 	} else if (!err) {
 		for (i = 0; i < arg.count && i < NVT__REAP_BATCH; i++)
@@ -325,6 +329,22 @@ static int reap_round(struct nvt_ctrl *ctrl, uint32_t timeout_ms)
 	ctrl->reaping = false;
 	pthread_cond_broadcast(&ctrl->cond);
 	return ret;
+}
+
+void nvt__admin_drain_removed(struct nvt_ctrl *ctrl)
+{
+	unsigned int rounds = 0;
+
+	pthread_mutex_lock(&ctrl->lock);
+	while (ctrl->reaping)
+		pthread_cond_wait(&ctrl->cond, &ctrl->lock);
+	/* The kernel hands out every cancellation, then says -ENODEV. */
+	while (ctrl->pending.next != &ctrl->pending && rounds++ < 64) {
+		ctrl->reaping = true;
+		if (reap_round(ctrl, 0, true))
+			break;
+	}
+	pthread_mutex_unlock(&ctrl->lock);
 }
 
 /* ---- consuming completions ---- */
@@ -531,7 +551,7 @@ int nvt_ctrl_waitdone(struct nvt_ctrl *ctrl, unsigned int n)
 			continue;
 		}
 		ctrl->reaping = true;
-		ret = reap_round(ctrl, n ? REAP_SLICE_MS : 0);
+		ret = reap_round(ctrl, n ? REAP_SLICE_MS : 0, false);
 		polled = true;
 		if (ret)
 			break;
@@ -568,7 +588,7 @@ int nvt__cmd_sync(struct nvt_ctrl *ctrl, const struct nvt_cmd *cmd, struct nvt_b
 			continue;
 		}
 		ctrl->reaping = true;
-		ret = reap_round(ctrl, REAP_SLICE_MS);
+		ret = reap_round(ctrl, REAP_SLICE_MS, false);
 		if (ret) {
 			/* The request stays listed; freed with the controller. */
 			pthread_mutex_unlock(&ctrl->lock);

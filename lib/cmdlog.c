@@ -105,6 +105,22 @@ int nvt_cmdlog_open(struct nvt_pcie *pcie, uint16_t qid, struct nvt_cmdlog **out
 	return 0;
 }
 
+int nvt__cmdlog_remap(struct nvt_cmdlog *log)
+{
+	struct nvt_ioctl_map_cmdlog mc = { .qid = log->qid };
+	int fd = nvt_pcie_fd(log->pcie);
+
+	if (ioctl(fd, NVT_IOCTL_MAP_CMDLOG, &mc))
+		return -errno;
+	if (mc.mmap_size != log->map_size)
+		return -EPROTO;
+	/* In place, so that pointers into the log stay valid. */
+	if (mmap((void *)log->map, log->map_size, PROT_READ, MAP_SHARED | MAP_FIXED, fd,
+		 (off_t)mc.mmap_offset) == MAP_FAILED)
+		return -errno;
+	return 0;
+}
+
 void nvt_cmdlog_close(struct nvt_cmdlog *log)
 {
 	if (!log)

@@ -5,6 +5,7 @@
  * Bring-up is in init.c, commands in admin.c and cmd.c.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,6 +37,42 @@ static int check_opts(const struct nvt_ctrl_opts *o)
 rsvd:
 	nvt__err("nvt_ctrl_create_opts: reserved fields of struct nvt_ctrl_opts must be 0");
 	return -EINVAL;
+}
+
+static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct nvt_ctrl *registry;
+
+void nvt__ctrl_register(struct nvt_ctrl *ctrl)
+{
+	pthread_mutex_lock(&registry_lock);
+	ctrl->registry_next = registry;
+	registry = ctrl;
+	pthread_mutex_unlock(&registry_lock);
+}
+
+void nvt__ctrl_unregister(struct nvt_ctrl *ctrl)
+{
+	struct nvt_ctrl **pp;
+
+	pthread_mutex_lock(&registry_lock);
+	for (pp = &registry; *pp; pp = &(*pp)->registry_next) {
+		if (*pp == ctrl) {
+			*pp = ctrl->registry_next;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&registry_lock);
+}
+
+void nvt__ctrls_on(const char *bdf, void (*fn)(struct nvt_ctrl *ctrl, void *arg), void *arg)
+{
+	struct nvt_ctrl *ctrl;
+
+	pthread_mutex_lock(&registry_lock);
+	for (ctrl = registry; ctrl; ctrl = ctrl->registry_next)
+		if (!strcmp(ctrl->info.bdf, bdf))
+			fn(ctrl, arg);
+	pthread_mutex_unlock(&registry_lock);
 }
 
 static void ctrl_free(struct nvt_ctrl *ctrl)

@@ -147,6 +147,37 @@ static int vt_map(struct nvt_ns *ns, uint32_t flags)
 	return 0;
 }
 
+/* Map the new binding's table and copy the old one into it. */
+static int vt_reattach(struct nvt_ns *ns)
+{
+	struct nvt__vtable old = ns->vt;
+	void *old_map = ns->vt_map, *old_bitmap = ns->vt_bitmap_map;
+	size_t old_size = ns->vt_map_size, old_bitmap_size = ns->vt_bitmap_size;
+	uint64_t page, first, n;
+	int ret;
+
+	if (!old_map)
+		return 0;
+	ns->vt_map = NULL;
+	ns->vt_bitmap_map = NULL;
+	ret = vt_map(ns, 0);
+	/* Copy the pages that exist; the commands holding locks are gone. */
+	for (page = 0; !ret && page < old.nr_pages; page++) {
+		first = page * old.page_entries;
+		if (first >= old.nlba || !nvt__vtable_page_exists(&old, page))
+			continue;
+		n = old.nlba - first < old.page_entries ? old.nlba - first : old.page_entries;
+		memcpy(ns->vt.entries + first, old.entries + first, n * sizeof(*old.entries));
+	}
+	if (ret)
+		ns->verify = false;
+	else
+		nvt__vtable_unlock_all(&ns->vt);
+	munmap(old_map, old_size);
+	munmap(old_bitmap, old_bitmap_size);
+	return ret;
+}
+
 static int check_idle(const char *fn, const struct nvt_ns *ns)
 {
 	unsigned int n = __atomic_load_n(&ns->inflight, __ATOMIC_ACQUIRE);
@@ -241,6 +272,20 @@ void nvt__ns_put(struct nvt_ns *ns)
 {
 	__atomic_sub_fetch(&ns->inflight, 1, __ATOMIC_RELEASE);
 	nvt_ns_close(ns);
+}
+
+int nvt__ns_reattach_all(struct nvt_ctrl *ctrl)
+{
+	struct nvt_ns *ns;
+	int ret = 0, r;
+
+	pthread_mutex_lock(&ctrl->lock);
+	for (ns = ctrl->namespaces; ns; ns = ns->next) {
+		r = vt_reattach(ns);
+		ret = ret ? ret : r;
+	}
+	pthread_mutex_unlock(&ctrl->lock);
+	return ret;
 }
 
 const struct nvt__vtable *nvt__ns_vtable(const struct nvt_ns *ns)

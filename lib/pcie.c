@@ -160,6 +160,32 @@ err_free:
 	return ret;
 }
 
+int nvt__pcie_reopen(struct nvt_pcie *pcie)
+{
+	char path[sizeof(pcie->path)];
+	int fd, ret;
+
+	ret = nvt__resolve_name("/sys", pcie->info.bdf, path, sizeof(path));
+	if (ret)
+		return ret;
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		ret = -errno;
+		nvt__err("cannot open %s: %s", path, strerror(-ret));
+		return ret;
+	}
+	/* The same number: whoever borrowed pcie->fd reaches the new binding. */
+	if (dup3(fd, pcie->fd, O_CLOEXEC) < 0) {
+		ret = -errno;
+		nvt__err("%s: dup3: %s", path, strerror(-ret));
+		close(fd);
+		return ret;
+	}
+	close(fd);
+	memcpy(pcie->path, path, sizeof(path));
+	return get_info(pcie);
+}
+
 struct nvt_pcie *nvt_pcie_ref(struct nvt_pcie *pcie)
 {
 	if (pcie)

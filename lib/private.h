@@ -42,6 +42,13 @@ int nvt__parse_name(const char *name, char *out, size_t len);
  */
 int nvt__resolve_name(const char *sysfs, const char *name, char *path, size_t len);
 
+/*
+ * pcie.c: the function came back (a power cycle) and is bound to nvmetest
+ * again: open its new device file onto the same descriptor number and read
+ * its info again. Return: 0 or -errno (logged).
+ */
+int nvt__pcie_reopen(struct nvt_pcie *pcie);
+
 /* pcicap.c: capability list walking over any config-space reader. */
 #define NVT__CAPS_MAX	(192 / 4 + 3840 / 4)	/* most a walk can find */
 typedef int (*nvt__cfg_read_fn)(void *ctx, uint32_t offset, unsigned int width,
@@ -186,6 +193,11 @@ int nvt__cmd_sync(struct nvt_ctrl *ctrl, const struct nvt_cmd *cmd, struct nvt_b
 /* The admin queue was set up again: outstanding library AERs are gone. */
 void nvt__admin_queue_reset(struct nvt_ctrl *ctrl);
 /*
+ * The function was removed: collect the cancellations of every command
+ * still pending (they reach nvt_ctrl_waitdone() and the callbacks).
+ */
+void nvt__admin_drain_removed(struct nvt_ctrl *ctrl);
+/*
  * An init sequence starts (@on true) or ends: meanwhile nvt_ctrl_waitdone()
  * counts only the commands the sequence sends, so that commands from
  * before a reset are left for the caller's next nvt_ctrl_waitdone().
@@ -223,6 +235,11 @@ int nvt__getlogpage_cmd(const char *fn, struct nvt_cmd *cmd, uint8_t lid, uint32
  * Return: 0, -EPROTO, -ENOMEM.
  */
 int nvt__cmdlog_wrap(const void *map, size_t size, uint16_t qid, struct nvt_cmdlog **out);
+/*
+ * cmdlog.c: map the same queue's log of the pcie's (reopened) file in place
+ * of the old one. Return: 0, -EPROTO (another size) or -errno.
+ */
+int nvt__cmdlog_remap(struct nvt_cmdlog *log);
 
 /* init.c: run the init sequence of the options (the default for NO_INIT). */
 int nvt__ctrl_run_init(struct nvt_ctrl *ctrl);
@@ -230,11 +247,14 @@ int nvt__ctrl_run_init(struct nvt_ctrl *ctrl);
 void nvt__ctrl_forget_queues(struct nvt_ctrl *ctrl);
 
 /*
- * reset.c: the controllers of this process, so that a reset through a
- * struct nvt_pcie reaches the controllers made from it.
+ * ctrl.c: the controllers of this process, so that a reset or a power cycle
+ * through any handle of a function reaches every controller on it.
+ * nvt__ctrls_on() calls @fn for each controller on @bdf, under a lock that
+ * keeps them from being freed meanwhile (@fn must not close one).
  */
 void nvt__ctrl_register(struct nvt_ctrl *ctrl);
 void nvt__ctrl_unregister(struct nvt_ctrl *ctrl);
+void nvt__ctrls_on(const char *bdf, void (*fn)(struct nvt_ctrl *ctrl, void *arg), void *arg);
 
 /* ---- the IO path (qpair.c, irq.c, ns.c, io.c, prp.c, vtable.c) ---- */
 
@@ -344,6 +364,13 @@ void nvt__ns_get(struct nvt_ns *ns);
 void nvt__ns_put(struct nvt_ns *ns);
 /* A Format NVM or Sanitize of @nsid (0xffffffff: all) succeeded. */
 void nvt__ns_erased(struct nvt_ctrl *ctrl, uint32_t nsid);
+/*
+ * The controller's file was reopened on a new binding (a power cycle): each
+ * verified namespace maps the new binding's table and copies its old one
+ * into it, so verification goes on across the power cycle. Return: 0 or the
+ * first error (that namespace's verification is off then).
+ */
+int nvt__ns_reattach_all(struct nvt_ctrl *ctrl);
 
 /* What data verification does around one command (io.c -> qpair.c). */
 enum nvt__vop {

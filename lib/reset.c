@@ -1,18 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
- * Resets of the function (NVT_IOCTL_RESET), and the registry of this
- * process's controllers that lets a reset through any struct nvt_pcie of a
- * function kill the qpairs of every controller of this process on it.
+ * Resets of the function (NVT_IOCTL_RESET). A reset through any struct
+ * nvt_pcie of a function kills the qpairs of every controller of this
+ * process on it first, so that their users stop at once.
  */
 #include <errno.h>
-#include <pthread.h>
 #include <string.h>
 #include <sys/ioctl.h>
 
 #include "private.h"
-
-static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct nvt_ctrl *registry;
 
 static const char *const type_names[] = {
 	[NVT_RESET_TYPE_CONTROLLER] = "controller",
@@ -22,46 +18,12 @@ static const char *const type_names[] = {
 	[NVT_RESET_TYPE_LINK] = "link",
 };
 
-void nvt__ctrl_register(struct nvt_ctrl *ctrl)
+/* A controller of the function lost its queues and its library AERs. */
+static void forget_queues(struct nvt_ctrl *ctrl, void *arg)
 {
-	pthread_mutex_lock(&registry_lock);
-	ctrl->registry_next = registry;
-	registry = ctrl;
-	pthread_mutex_unlock(&registry_lock);
-}
-
-void nvt__ctrl_unregister(struct nvt_ctrl *ctrl)
-{
-	struct nvt_ctrl **pp;
-
-	pthread_mutex_lock(&registry_lock);
-	for (pp = &registry; *pp; pp = &(*pp)->registry_next) {
-		if (*pp == ctrl) {
-			*pp = ctrl->registry_next;
-			break;
-		}
-	}
-	pthread_mutex_unlock(&registry_lock);
-}
-
-/*
- * Every controller on @bdf lost its queues: its qpairs die (their users,
- * an IOWorker say, see -ESTALE) and its library AERs are gone. The
- * registry lock keeps a controller from being freed meanwhile (ctrl_free()
- * unregisters first).
- */
-static void forget_queues_of(const char *bdf)
-{
-	struct nvt_ctrl *ctrl;
-
-	pthread_mutex_lock(&registry_lock);
-	for (ctrl = registry; ctrl; ctrl = ctrl->registry_next) {
-		if (strcmp(ctrl->info.bdf, bdf))
-			continue;
-		nvt__ctrl_forget_queues(ctrl);
-		nvt__admin_queue_reset(ctrl);
-	}
-	pthread_mutex_unlock(&registry_lock);
+	(void)arg;
+	nvt__ctrl_forget_queues(ctrl);
+	nvt__admin_queue_reset(ctrl);
 }
 
 static const char *reset_error(int err, enum nvt_reset_type type)
@@ -114,7 +76,7 @@ int nvt_pcie_reset(struct nvt_pcie *pcie, enum nvt_reset_type type)
 	r.flags = NVT_RESET_F_PROBE;
 	err = ioctl(nvt_pcie_fd(pcie), NVT_IOCTL_RESET, &r) ? errno : 0;
 	if (!err) {
-		forget_queues_of(info.bdf);
+		nvt__ctrls_on(info.bdf, forget_queues, NULL);
 		r.flags = 0;
 		err = ioctl(nvt_pcie_fd(pcie), NVT_IOCTL_RESET, &r) ? errno : 0;
 	}

@@ -19,6 +19,7 @@
 #include <nvmetest/pcie.h>
 #include <nvmetest/ctrl.h>
 #include <nvmetest/reset.h>
+#include <nvmetest/subsystem.h>
 #include <nvmetest/regs.h>
 #include <nvmetest/list.h>
 #include <nvmetest/buf.h>

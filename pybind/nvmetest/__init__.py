@@ -32,6 +32,7 @@ from .pattern import (PATTERN_BIT, PATTERN_DWORD, PATTERN_RANDOM, dsm_range_set,
 from .pcie import (ASPM_DISABLED, ASPM_L0S, ASPM_L0S_L1, ASPM_L1, D0, D1, D2, D3HOT, Pcie,
                    PcieCap, PcieInfo, PcieLink, cap_name, link_speed_name, parse_bdf)
 from .regs import *  # noqa: F401,F403  REG_CAP, REG_VS, ... (one per entry of REGS)
+from .subsystem import Subsystem
 from .status import admin_cmdname, io_cmdname, status_format, status_from_cqe_dw3, status_name
 
 ABI_VERSION = 1
@@ -41,7 +42,7 @@ FEATURE_QPAIR, FEATURE_IRQ, FEATURE_CRC, FEATURE_RESET = 1 << 7, 1 << 8, 1 << 9,
 
 __all__ = [
     "Buffer", "Cmdlog", "CmdlogEntry", "Completion", "Controller", "CtrlEntry", "Event",
-    "Events", "NvmeStatusError", "NvtError", "NvtTimeoutError", "Pcie", "PcieCap", "PcieInfo",
+    "Events", "Subsystem", "NvmeStatusError", "NvtError", "NvtTimeoutError", "Pcie", "PcieCap", "PcieInfo",
     "PcieLink", "link_speed_name", "ASPM_DISABLED", "ASPM_L0S", "ASPM_L1", "ASPM_L0S_L1",
     "D0", "D1", "D2", "D3HOT",
     "list_controllers", "cap_name", "parse_bdf", "event_name",
