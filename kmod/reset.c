@@ -32,6 +32,14 @@
 #define NVTK_RESET_SETTLE_MS	100
 /* How long a function may answer config reads with all ones afterwards. */
 #define NVTK_RESET_ANSWER_MS	2000
+/*
+ * Between fencing the doorbells and resetting: time for what the device
+ * already fetched to reach its medium. Commands stay outstanding for the
+ * host all the same (nobody reaps them); QEMU 7.2's controller crashes
+ * (nvme_rw_complete_cb after the queue was freed) when a reset lands on a
+ * block request still in flight.
+ */
+#define NVTK_RESET_QUIESCE_MS	100
 
 /* Enter or leave the resetting state; see nvtk_db_fault() for the zap. */
 static void nvtk_reset_set(struct nvtk_ctrl *ctrl, bool resetting)
@@ -48,13 +56,15 @@ static void nvtk_reset_set(struct nvtk_ctrl *ctrl, bool resetting)
  * @ctrl: the controller.
  *
  * Waits for the ioctls that are touching the hardware; later ones give
- * -EBUSY until nvtk_reset_done(). The tick goes on: it only reads CSTS
+ * -EBUSY until nvtk_reset_done(), then lets the device finish what it
+ * fetched (NVTK_RESET_QUIESCE_MS). The tick goes on: it only reads CSTS
  * (all ones during a reset is not a fatal status) and the admin CQ, whose
  * memory stays until done.
  */
 void nvtk_reset_prepare(struct nvtk_ctrl *ctrl)
 {
 	nvtk_reset_set(ctrl, true);
+	msleep(NVTK_RESET_QUIESCE_MS);
 }
 
 /**
