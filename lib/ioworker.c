@@ -245,8 +245,8 @@ static int iow_validate(struct nvt_ns *ns, const struct nvt_ioworker_args *a,
 	if (nvt_ctrl_cap(nvt_ns_ctrl(ns), &mqes_cap))
 		BAD("cannot read CAP for the queue limit");
 	mqes_cap &= 0xffff;	/* CAP.MQES, 0's based: depth mqes + 1 */
-	if (a->qdepth < 2 || a->qdepth > mqes_cap)
-		BAD("qdepth %u: 2 .. %llu (CAP.MQES)", a->qdepth, (unsigned long long)mqes_cap);
+	if (a->qdepth < 1 || a->qdepth > mqes_cap)
+		BAD("qdepth %u: 1 .. %llu (CAP.MQES)", a->qdepth, (unsigned long long)mqes_cap);
 	if (a->qprio > 3)
 		BAD("qprio %u: 0 .. 3", a->qprio);
 

@@ -144,12 +144,12 @@ static int parse_args(char **args, unsigned int flags, char **values, struct per
 		cli_err("--rwmix goes with --rw randrw");
 		return -EINVAL;
 	}
-	if (!nsid || !a->bs || a->qd < 2 || !a->workers ||
+	if (!nsid || !a->bs || !a->qd || !a->workers ||
 	    (HAS(OPT_TIME) && !a->time_s) || (HAS(OPT_COUNT) && a->count < a->workers) ||
 	    (a->iops && a->iops < a->workers)) {
 		cli_err("perf: %s", !nsid ? "--nsid 0 is not a namespace" :
 			!a->bs ? "--bs 0: at least one LBA" :
-			a->qd < 2 ? "--qd: at least 2" :
+			!a->qd ? "--qd: at least 1" :
 			!a->workers ? "--workers: at least 1" :
 			HAS(OPT_TIME) && !a->time_s ? "--time: at least 1 second" :
 			HAS(OPT_COUNT) ? "--count: at least one IO per worker" :

@@ -127,7 +127,11 @@ struct nvt_ioworker_op {
  * @read_percentage: 0 .. 100, reads vs writes; ignored when @nops is set.
  * @nops: 0, or the number of entries in @ops (pynvme's op_percentage).
  * @ops: the opcodes and their percentages.
- * @qdepth: commands outstanding, 2 .. CAP.MQES (the queue's depth - 1).
+ * @qdepth: commands the worker keeps outstanding, 1 .. CAP.MQES. Its
+ *	qpair has qdepth + 1 entries (a queue of N entries holds N - 1
+ *	commands), so all of them are on the device at once; 1 gives QD1
+ *	(the next command is submitted only after the previous one was
+ *	reaped). As pynvme's qdepth: it too keeps qdepth IOs in flight.
  * @qprio: the SQ's priority, 0 .. 3 (weighted round robin).
  * @iops: the most commands submitted in any second of the run (0: no cap);
  *	spread over the first 90% of each second.

@@ -305,7 +305,7 @@ START_TEST(test_invalid_combinations_rejected)
 	EXPECT_REFUSED(b.lba_random = 101, "lba_random");
 	EXPECT_REFUSED((b.flags |= NVT_IOWORKER_F_LBA_STEP, b.lba_step = 8), "lba_step");
 	EXPECT_REFUSED(b.read_percentage = 101, "read_percentage");
-	EXPECT_REFUSED(b.qdepth = 1, "qdepth");
+	EXPECT_REFUSED(b.qdepth = 0, "qdepth");
 	EXPECT_REFUSED(b.qdepth = 100000, "qdepth");
 	EXPECT_REFUSED(b.qprio = 4, "qprio");
 	EXPECT_REFUSED(b.region_end = (1ULL << 21) + 1, "region_end");

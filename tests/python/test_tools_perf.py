@@ -102,7 +102,7 @@ def test_write_then_verified_read_is_clean(clean_table):
     (["--rw", "sideways"], "--rw: 'sideways'"),
     (["--bs", "4x"], "--bs"),
     (["--bs", "1000"], "not a multiple of the LBA size"),
-    (["--qd", "1"], "--qd"),
+    (["--qd", "0"], "--qd"),
     (["--rwmix", "30"], "--rwmix goes with --rw randrw"),
     (["--region", "10"], "--region"),
     (["--region", "0:0x20000000000"], "beyond the namespace"),
