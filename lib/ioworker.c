@@ -42,6 +42,20 @@ struct iow_slot {
 	struct iow_slot *next_free;
 };
 
+/*
+ * Counters another thread may read while the worker runs: written only by
+ * the worker's thread (relaxed stores: a plain move on x86), so progress
+ * costs the IO loop nothing but the stores.
+ */
+struct iow_live {
+	_Atomic uint64_t t0;		/* CLOCK_MONOTONIC ns at start of IO; 0: not yet */
+	_Atomic uint64_t t_end;		/* ns at the last completion once ended; 0: running */
+	_Atomic uint64_t io_count;
+	_Atomic uint64_t bytes;
+	_Atomic uint64_t lat_sum;
+	_Atomic uint64_t lat_max;
+};
+
 /* What the caller starts, waits for and closes. */
 struct nvt_ioworker {
 	struct nvt_ioworker_args a;	/* copied, with defaults resolved */
@@ -54,6 +68,7 @@ struct nvt_ioworker {
 	atomic_int own_go;
 	atomic_int stop;		/* nvt_ioworker_stop() */
 	atomic_int running;		/* the thread has not finished */
+	struct iow_live live;		/* for nvt_ioworker_progress() */
 
 	/* derived at setup, read-only in the thread */
 	uint32_t lba_size;
@@ -445,6 +460,10 @@ static void iow_cb(void *ctx, const struct nvt_cpl *cpl)
 			w->r.latency_max_us = lat;
 		w->r.latency_hist[lat < NVT_IOWORKER_LAT_BUCKETS ? lat :
 				  NVT_IOWORKER_LAT_BUCKETS - 1]++;
+		atomic_store_explicit(&w->live.io_count, w->r.io_count, memory_order_relaxed);
+		atomic_store_explicit(&w->live.bytes, w->r.bytes, memory_order_relaxed);
+		atomic_store_explicit(&w->live.lat_sum, w->lat_sum, memory_order_relaxed);
+		atomic_store_explicit(&w->live.lat_max, w->r.latency_max_us, memory_order_relaxed);
 		sec = (now - w->t0) / 1000000000ULL;
 		if (sec >= w->ips_cap) {
 			unsigned int ncap = w->ips_cap * 2 > sec + 1 ? w->ips_cap * 2 :
@@ -603,6 +622,7 @@ static void *iow_thread(void *arg)
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c0);
 	w->t0 = wall0 = iow_now();
 	w->t_last = w->t0;
+	atomic_store_explicit(&w->live.t0, w->t0, memory_order_release);
 	if (w->a.time_ms)
 		deadline = w->t0 + w->a.time_ms * 1000000ULL;
 
@@ -680,6 +700,7 @@ static void *iow_thread(void *arg)
 		w->r.cpu_usage = wall ? (double)w->r.cpu_ns / (double)wall : 0;
 	}
 	w->r.duration_ns = w->t_last - w->t0;
+	atomic_store_explicit(&w->live.t_end, w->t_last ? w->t_last : 1, memory_order_release);
 	atomic_store(&w->running, 0);
 	return NULL;
 }
@@ -934,6 +955,27 @@ void nvt_ioworker_stop(struct nvt_ioworker *w)
 bool nvt_ioworker_running(const struct nvt_ioworker *w)
 {
 	return w && atomic_load(&((struct nvt_ioworker *)w)->running);
+}
+
+int nvt_ioworker_progress(const struct nvt_ioworker *w, struct nvt_ioworker_progress *p)
+{
+	struct iow_live *l;
+	uint64_t t0, t_end;
+
+	if (!w || !p)
+		return -EINVAL;
+	l = &((struct nvt_ioworker *)w)->live;
+	memset(p, 0, sizeof(*p));
+	t_end = atomic_load_explicit(&l->t_end, memory_order_acquire);
+	t0 = atomic_load_explicit(&l->t0, memory_order_acquire);
+	p->running = !t_end;
+	if (t0)
+		p->elapsed_ns = (t_end ? t_end : iow_now()) - t0;
+	p->io_count = atomic_load_explicit(&l->io_count, memory_order_relaxed);
+	p->bytes = atomic_load_explicit(&l->bytes, memory_order_relaxed);
+	p->latency_sum_us = atomic_load_explicit(&l->lat_sum, memory_order_relaxed);
+	p->latency_max_us = atomic_load_explicit(&l->lat_max, memory_order_relaxed);
+	return 0;
 }
 
 int nvt_ioworker_close(struct nvt_ioworker *w, struct nvt_ioworker_result *res)

@@ -7,9 +7,9 @@
  * Prints a summary per worker and in total, a latency percentile table and
  * a histogram, or with --json one JSON object with all of that.
  *
- * The IOWorker reports its counts only when it is closed, so the live line
- * on a terminal shows the elapsed time, the time left and the workers still
- * running, not IOPS.
+ * On a terminal a live line, refreshed every second from the workers'
+ * counters (nvt_ioworker_progress()), shows the last second's IOPS, MB/s
+ * and average latency, the longest latency so far and the time left.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -230,6 +230,45 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* The workers' counters added up; the longest latency of all. */
+static void progress_sum(struct nvt_ioworker **w, unsigned int n, struct nvt_ioworker_progress *t)
+{
+	struct nvt_ioworker_progress p;
+	unsigned int i;
+
+	memset(t, 0, sizeof(*t));
+	for (i = 0; i < n; i++) {
+		if (nvt_ioworker_progress(w[i], &p))
+			continue;
+		t->io_count += p.io_count;
+		t->bytes += p.bytes;
+		t->latency_sum_us += p.latency_sum_us;
+		if (p.latency_max_us > t->latency_max_us)
+			t->latency_max_us = p.latency_max_us;
+		t->running |= p.running;
+	}
+}
+
+/* One live line: the rates since @prev (taken @dt seconds before @cur). */
+static void print_live(const struct perf_args *a, double el, double dt,
+		       const struct nvt_ioworker_progress *prev,
+		       const struct nvt_ioworker_progress *cur, unsigned int running,
+		       unsigned int n, bool stopped)
+{
+	uint64_t ios = cur->io_count - prev->io_count;
+
+	printf("\r\033[Kperf: %.0f s, %.0f IOPS, %.1f MB/s, lat avg %.1f us max %" PRIu64 " us",
+	       el, ios / dt, (cur->bytes - prev->bytes) / dt / 1e6,
+	       ios ? (double)(cur->latency_sum_us - prev->latency_sum_us) / ios : 0.0,
+	       cur->latency_max_us);
+	if (a->time_s)
+		printf(", %.0f s left", el < a->time_s ? a->time_s - el : 0);
+	if (n > 1 || stopped)
+		printf(", %u of %u worker%s running%s", running, n, n == 1 ? "" : "s",
+		       stopped ? ", stopping" : "");
+	fflush(stdout);
+}
+
 /*
  * Wait for the workers; on a terminal, one live line a second. Ctrl-C asks
  * them to stop (they finish their outstanding commands).
@@ -237,9 +276,11 @@ static double now_s(void)
 static void wait_workers(const struct perf_args *a, struct nvt_ioworker **w, unsigned int n)
 {
 	bool live = !a->json && isatty(STDOUT_FILENO), stopped = false;
+	struct nvt_ioworker_progress prev, cur;
 	double t0 = now_s(), last = 0;
 	unsigned int i, running;
 
+	memset(&prev, 0, sizeof(prev));
 	for (;;) {
 		double el = now_s() - t0;
 
@@ -253,13 +294,10 @@ static void wait_workers(const struct perf_args *a, struct nvt_ioworker **w, uns
 			stopped = true;
 		}
 		if (live && el - last >= 1.0) {
+			progress_sum(w, n, &cur);
+			print_live(a, el, el - last, &prev, &cur, running, n, stopped);
+			prev = cur;
 			last = el;
-			printf("\r\033[Kperf: %.0f s elapsed", el);
-			if (a->time_s)
-				printf(", %.0f s left", el < a->time_s ? a->time_s - el : 0);
-			printf(", %u of %u worker%s running%s", running, n, n == 1 ? "" : "s",
-			       stopped ? ", stopping" : "");
-			fflush(stdout);
 		}
 		usleep(50000);
 	}

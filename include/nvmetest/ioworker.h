@@ -255,6 +255,27 @@ struct nvt_ioworker_result {
 };
 
 /**
+ * struct nvt_ioworker_progress - a running worker's counters so far.
+ * @elapsed_ns: since its IO began (0 before); once it ended, its duration.
+ * @io_count: commands completed successfully.
+ * @bytes: data bytes read and written by them.
+ * @latency_sum_us: the sum of their latencies (average: / @io_count).
+ * @latency_max_us: the longest of them.
+ * @running: the worker has not finished yet.
+ *
+ * The fields are read one by one while the worker runs, so they may be a
+ * few commands apart from each other; each is exact for some moment.
+ */
+struct nvt_ioworker_progress {
+	uint64_t elapsed_ns;
+	uint64_t io_count;
+	uint64_t bytes;
+	uint64_t latency_sum_us;
+	uint64_t latency_max_us;
+	bool running;
+};
+
+/**
  * nvt_ioworker_args_init() - pynvme's ioworker() defaults.
  * @args: receives io_size 8, lba_random 100, read_percentage 100,
  *	qdepth 64, region 0 .. the capacity (UINT64_MAX), pattern random 100%
@@ -334,6 +355,21 @@ void nvt_ioworker_stop(struct nvt_ioworker *w);
  * Thread-safety: safe, from any thread, until nvt_ioworker_close().
  */
 bool nvt_ioworker_running(const struct nvt_ioworker *w);
+
+/**
+ * nvt_ioworker_progress() - read a worker's live counters.
+ * @w: the worker.
+ * @p: receives the counters.
+ *
+ * Costs a few loads: the worker publishes its counters with relaxed
+ * atomic stores at each completion, so polling this (e.g. once a second
+ * for IOPS and MB/s from the differences) does not slow it down.
+ *
+ * Return: 0; -EINVAL (a NULL argument).
+ *
+ * Thread-safety: safe, from any thread, until nvt_ioworker_close().
+ */
+int nvt_ioworker_progress(const struct nvt_ioworker *w, struct nvt_ioworker_progress *p);
 
 /**
  * nvt_ioworker_close() - wait for a worker to end, get its results, free it.

@@ -322,6 +322,18 @@ class IoworkerResultC(ctypes.Structure):
     ]
 
 
+class IoworkerProgressC(ctypes.Structure):
+    """struct nvt_ioworker_progress (ioworker.h)."""
+    _fields_ = [
+        ("elapsed_ns", _u64),
+        ("io_count", _u64),
+        ("bytes", _u64),
+        ("latency_sum_us", _u64),
+        ("latency_max_us", _u64),
+        ("running", ctypes.c_bool),
+    ]
+
+
 class _Ioworker(ctypes.Structure):
     pass
 
@@ -544,6 +556,7 @@ _PROTOTYPES = {
     "nvt_ioworker_close": (_c_int, [IoworkerPtr, _P(IoworkerResultC)]),
     "nvt_ioworker_result_free": (None, [_P(IoworkerResultC)]),
     "nvt_ioworker_percentile": (_c_int, [_P(IoworkerResultC), ctypes.c_double, _P(_c_u64)]),
+    "nvt_ioworker_progress": (_c_int, [IoworkerPtr, _P(IoworkerProgressC)]),
 }
 
 

@@ -19,13 +19,14 @@ start() returns at once; close() waits for the worker to end and returns an
 IOWorkerResult (attribute access, as pynvme's). A worker that failed a command
 does not raise: result.error is its status (or a negative errno) and
 result.error_cmd the command; result.check() raises for it.
+progress() reads the live counters of a running worker (IOPS, MB/s, latency).
 ioworker_group() starts several workers so that their first IOs begin together.
 """
 import ctypes
 import errno
 import weakref
 
-from ._lib import IoworkerArgsC, IoworkerPtr, IoworkerResultC, NsPtr, lib
+from ._lib import IoworkerArgsC, IoworkerProgressC, IoworkerPtr, IoworkerResultC, NsPtr, lib
 from .errors import NvmeStatusError, clear_error, error_for
 from .ns import Namespace
 
@@ -63,6 +64,28 @@ class IOWorkerCmd:
     def __repr__(self):
         return (f"<IOWorkerCmd opcode {self.opcode:#04x} slba {self.slba} nlb {self.nlb} "
                 f"status {self.status:#x}>")
+
+
+class IOWorkerProgress:
+    """A running worker's counters so far (struct nvt_ioworker_progress): elapsed_ns,
+    io_count, bytes, latency_sum_us, latency_max_us, running; and derived from them
+    seconds, iops and mbps (averages since the start of IO) and latency_average_us."""
+
+    __slots__ = ("elapsed_ns", "io_count", "bytes", "latency_sum_us", "latency_max_us",
+                 "running", "seconds", "iops", "mbps", "latency_average_us")
+
+    def __init__(self, p):
+        self.elapsed_ns, self.io_count, self.bytes = p.elapsed_ns, p.io_count, p.bytes
+        self.latency_sum_us, self.latency_max_us = p.latency_sum_us, p.latency_max_us
+        self.running = bool(p.running)
+        self.seconds = p.elapsed_ns / 1e9
+        self.iops = p.io_count / self.seconds if p.elapsed_ns else 0.0
+        self.mbps = p.bytes / 1e6 / self.seconds if p.elapsed_ns else 0.0
+        self.latency_average_us = p.latency_sum_us / p.io_count if p.io_count else 0.0
+
+    def __repr__(self):
+        return (f"<IOWorkerProgress {self.io_count} IOs in {self.seconds:.1f} s, "
+                f"{self.iops:.0f} IOPS, max {self.latency_max_us} us>")
 
 
 def _free_result(res):
@@ -296,6 +319,17 @@ class IOWorker:
         """nvt_ioworker_running(): the worker is still working."""
         return bool(self._ptr) and bool(lib.nvt_ioworker_running(self._ptr))
 
+    def progress(self):
+        """nvt_ioworker_progress(): the worker's live counters (IOWorkerProgress),
+        cheap enough to poll while it runs; call it before close()."""
+        if not self._ptr:
+            raise RuntimeError("the IOWorker is not running (not started, or closed)")
+        p = IoworkerProgressC()
+        ret = lib.nvt_ioworker_progress(self._ptr, ctypes.byref(p))
+        if ret < 0:
+            raise error_for(ret)
+        return IOWorkerProgress(p)
+
     def close(self):
         """nvt_ioworker_close(): wait for the worker to end (the GIL is released), free
         it, fill pynvme's output_* arguments, and return the IOWorkerResult (also
@@ -378,6 +412,6 @@ def _ns_ioworker(self, io_size=8, *args, **kwargs):
 
 Namespace.ioworker = _ns_ioworker   # attached here: ns.py stays as it is
 
-__all__ = ["IOWorker", "IOWorkerResult", "IOWorkerCmd", "ioworker_group",
+__all__ = ["IOWorker", "IOWorkerResult", "IOWorkerProgress", "IOWorkerCmd", "ioworker_group",
            "IOWORKER_MAX_SIZES", "IOWORKER_MAX_OPS", "IOWORKER_SECTIONS",
            "IOWORKER_MAX_CMDLOG", "IOWORKER_LAT_BUCKETS"]

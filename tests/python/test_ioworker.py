@@ -36,6 +36,25 @@ def test_qdepth_1_one_outstanding_io(null_ns):
     assert len(r.cmdlog) == 300 and all(c.status == 0 for c in r.cmdlog)
 
 
+def test_progress_live_then_equal_to_the_result(null_ns):
+    w = null_ns.ioworker(io_size=8, time=2, qdepth=16).start()
+    seen = []
+    while w.running:
+        seen.append(w.progress())
+        time.sleep(0.2)
+    assert len(seen) >= 3 and any(p.running and p.io_count > 0 for p in seen)
+    counts = [p.io_count for p in seen]
+    assert counts == sorted(counts)
+    end = w.progress()
+    r = w.close()
+    assert not end.running
+    assert (end.io_count, end.bytes, end.latency_max_us) == (r.io_count, r.bytes, r.latency_max_us)
+    assert end.elapsed_ns == r.duration_ns
+    assert abs(end.latency_average_us - r.latency_average_us) < 1e-6
+    with pytest.raises(RuntimeError):
+        w.progress()
+
+
 def test_time_stop(null_ns):
     w = nvmetest.IOWorker(null_ns, io_size=8, time=1, qdepth=32, read_percentage=50)
     t0 = time.monotonic()
