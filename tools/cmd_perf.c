@@ -432,6 +432,13 @@ static void print_text(const struct perf_args *a, const struct nvt_ioworker_resu
 	printf("(%.3f s; latencies in us; MB = 10^6 bytes; CPU: of one core)\n",
 	       t->duration_ns / 1e9);
 	for (i = 0; i < n; i++) {
+		double c;
+
+		if (!nvt_ioworker_iops_consistency(&r[i], &c))
+			printf("worker %u: IOPS consistency %.3f (99.9th-percentile slowest second / average)\n",
+			       i, c);
+	}
+	for (i = 0; i < n; i++) {
 		if (r[i].error) {
 			snprintf(who, sizeof(who), "worker %u", i);
 			print_error_line(stdout, who, &r[i]);
@@ -470,16 +477,21 @@ static void print_text(const struct perf_args *a, const struct nvt_ioworker_resu
 
 static void json_result(const struct nvt_ioworker_result *r)
 {
+	double consistency;
 	char text[128];
 	const char *p;
 
 	printf("{\"ios\": %" PRIu64 ", \"reads\": %" PRIu64 ", \"writes\": %" PRIu64
 	       ", \"other\": %" PRIu64 ", \"bytes\": %" PRIu64 ", \"duration_s\": %.6f"
 	       ", \"iops\": %.1f, \"mbps\": %.3f, \"lat_avg_us\": %.2f, \"lat_max_us\": %" PRIu64
-	       ", \"cpu_usage\": %.4f, \"reset\": %s, \"error\": ",
+	       ", \"cpu_usage\": %.4f, \"reset\": %s, \"iops_consistency\": ",
 	       r->io_count, r->io_count_read, r->io_count_write, r->io_count_other, r->bytes,
 	       r->duration_ns / 1e9, r->iops, r->mbps, r->latency_avg_us, r->latency_max_us,
 	       r->cpu_usage, r->reset ? "true" : "false");
+	if (!nvt_ioworker_iops_consistency(r, &consistency))
+		printf("%.4f, \"error\": ", consistency);
+	else
+		printf("null, \"error\": ");
 	if (!r->error) {
 		printf("null}");
 		return;

@@ -252,6 +252,17 @@ class IoworkerOpC(ctypes.Structure):
 IOWORKER_MAX_SIZES, IOWORKER_MAX_OPS, IOWORKER_SECTIONS = 16, 6, 100
 
 
+class IoworkerSeqIoC(ctypes.Structure):
+    """struct nvt_ioworker_seq_io (ioworker.h)."""
+    _fields_ = [
+        ("time_us", _u64),
+        ("slba", _u64),
+        ("nlb", _u32),
+        ("opcode", _u8),
+        ("rsvd", _u8 * 3),
+    ]
+
+
 class IoworkerArgsC(ctypes.Structure):
     """struct nvt_ioworker_args (ioworker.h)."""
     _fields_ = [
@@ -279,7 +290,9 @@ class IoworkerArgsC(ctypes.Structure):
         ("cpu", _u32),
         ("cmdlog_count", _u32),
         ("seed", _u64),
-        ("rsvd", _u64 * 4),
+        ("io_sequence", ctypes.POINTER(IoworkerSeqIoC)),
+        ("io_sequence_len", _u64),
+        ("rsvd", _u64 * 2),
     ]
 
 
@@ -557,6 +570,7 @@ _PROTOTYPES = {
     "nvt_ioworker_result_free": (None, [_P(IoworkerResultC)]),
     "nvt_ioworker_percentile": (_c_int, [_P(IoworkerResultC), ctypes.c_double, _P(_c_u64)]),
     "nvt_ioworker_progress": (_c_int, [IoworkerPtr, _P(IoworkerProgressC)]),
+    "nvt_ioworker_iops_consistency": (_c_int, [_P(IoworkerResultC), _P(ctypes.c_double)]),
 }
 
 

@@ -11,7 +11,7 @@ ioworker.h), pynvme's Namespace.ioworker().
 
 Parameters are pynvme's (io_size, lba_align, lba_random, read_percentage,
 op_percentage, time, qdepth, region_start, region_end, iops, io_count,
-lba_start, qprio, distribution, ptype, pvalue, output_io_per_second,
+lba_start, qprio, distribution, ptype, pvalue, io_sequence, output_io_per_second,
 output_percentile_latency, output_cmdlog_list) plus keyword-only lba_step,
 verify, irq, cpu, cmdlog_count and seed. An invalid parameter raises
 ValueError with the library's message (at construction: nothing runs).
@@ -26,7 +26,8 @@ import ctypes
 import errno
 import weakref
 
-from ._lib import IoworkerArgsC, IoworkerProgressC, IoworkerPtr, IoworkerResultC, NsPtr, lib
+from ._lib import (IoworkerArgsC, IoworkerProgressC, IoworkerPtr, IoworkerResultC,
+                   IoworkerSeqIoC, NsPtr, lib)
 from .errors import NvmeStatusError, clear_error, error_for
 from .ns import Namespace
 
@@ -102,6 +103,9 @@ class IOWorkerResult:
     latency_max_us, latency_average_us, io_per_second (list), cmdlog (list of
     IOWorkerCmd, oldest first), cpu_usage, cpu_ns, error (0, a positive
     status, or a negative errno), error_cmd (IOWorkerCmd or None), reset,
+    iops_consistency (the 99.9th-percentile slowest whole second's IOPS / the
+    average of the whole seconds, see nvt_ioworker_iops_consistency(); None
+    for runs of under 2 whole seconds),
     percentile(p), latency_percentiles (the output_percentile_latency dict
     asked for, else {}), ret (nvt_ioworker_close()'s return value).
     """
@@ -133,6 +137,9 @@ class IOWorkerResult:
         self.error_cmd = IOWorkerCmd(res.error_cmd) if res.error else None
         self.reset = bool(res.reset)
         self.latency_percentiles = {p: self.percentile(p) for p in percentiles}
+        c = ctypes.c_double()
+        ret = lib.nvt_ioworker_iops_consistency(ctypes.byref(res), ctypes.byref(c))
+        self.iops_consistency = c.value if ret == 0 else None
 
     def percentile(self, percent):
         """nvt_ioworker_percentile(): the smallest latency in microseconds at or below
@@ -185,6 +192,8 @@ class IOWorker:
     0xffffffffffffffff (or anything beyond) is the capacity; distribution: 100
     ints adding up to 10000 (lba_random 100 only); ptype/pvalue: the write data
     pattern (pattern.py); lba_step: the sequential stride (lba_random 0);
+    io_sequence: [(slba, nlb, opcode, time_sent_us), ...] replayed at those times
+    (pynvme's; the size, LBA and opcode parameters are then unused);
     verify: verified reads and writes (the namespace's verification must be
     on); irq: sleep on the interrupt instead of polling; cpu: pin the thread;
     cmdlog_count: commands the result lists (default: 4096 when
@@ -202,10 +211,13 @@ class IOWorker:
                  verify=False, irq=False, cpu=None, cmdlog_count=None, seed=0):
         if not isinstance(ns, Namespace):
             raise TypeError(f"ns must be a Namespace, not {type(ns).__name__}")
-        if io_sequence is not None:
-            raise ValueError("io_sequence is not supported by nvmetest's IOWorker")
         a = IoworkerArgsC()
         lib.nvt_ioworker_args_init(ctypes.byref(a))
+        self._seq = None
+        if io_sequence is not None:
+            self._seq = _sequence(io_sequence)
+            a.io_sequence = self._seq
+            a.io_sequence_len = len(self._seq)
         if isinstance(io_size, dict):
             if not 1 <= len(io_size) <= IOWORKER_MAX_SIZES:
                 raise ValueError(f"io_size: 1 .. {IOWORKER_MAX_SIZES} weighted sizes, "
@@ -402,6 +414,24 @@ def ioworker_group(workers):
     for w, ptr in zip(workers, out):
         w._adopt(ptr)
     return workers
+
+
+def _sequence(io_sequence):
+    """pynvme's io_sequence, [(slba, nlb, opcode, time_sent_us), ...], as the C array
+    (kept alive by the IOWorker: the library copies it only at start)."""
+    entries = list(io_sequence)
+    if not entries:
+        raise ValueError("io_sequence: at least one (slba, nlb, opcode, time_sent_us) entry")
+    arr = (IoworkerSeqIoC * len(entries))()
+    for e, item in zip(arr, entries):
+        if not isinstance(item, (tuple, list)) or len(item) != 4:
+            raise ValueError(f"io_sequence entry {item!r}: (slba, nlb, opcode, time_sent_us)")
+        slba, nlb, opcode, time_us = item
+        e.slba = _int(slba, "io_sequence slba", 0, _U64_MAX)
+        e.nlb = _int(nlb, "io_sequence nlb", 0, 0xffffffff)
+        e.opcode = _int(opcode, "io_sequence opcode", 0, 0xff)
+        e.time_us = _int(time_us, "io_sequence time_sent_us", 0, _U64_MAX)
+    return arr
 
 
 def _ns_ioworker(self, io_size=8, *args, **kwargs):

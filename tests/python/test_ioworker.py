@@ -55,6 +55,39 @@ def test_progress_live_then_equal_to_the_result(null_ns):
         w.progress()
 
 
+def test_io_sequence_replayed_in_order_at_its_times(null_ns):
+    seq = [(1000 * i, 8, nvmetest.IO_WRITE if i % 3 else nvmetest.IO_READ, 100_000 * i)
+           for i in range(10)]
+    seq.append((0, 0, nvmetest.IO_FLUSH, 950_000))
+    cmds = []
+    r = null_ns.ioworker(io_sequence=seq, qdepth=1, output_cmdlog_list=cmds).start().close()
+    assert r.error == 0 and r.io_count == 11
+    assert r.op_count == {nvmetest.IO_READ: 4, nvmetest.IO_WRITE: 6, nvmetest.IO_FLUSH: 1}
+    assert cmds == [(slba, nlb, opc) for slba, nlb, opc, _ in seq]
+    # none went before its time: the last one at 950 ms
+    assert r.duration_ns >= 950_000_000
+
+
+def test_io_sequence_verified(vns1):
+    lbas = [60000 + 16 * i for i in range(32)]
+    seq = [(lba, 16, nvmetest.IO_WRITE, 0) for lba in lbas]
+    seq += [(lba, 16, nvmetest.IO_READ, 1000) for lba in reversed(lbas)]
+    r = vns1.ioworker(io_sequence=seq, qdepth=8, verify=True).start().close()
+    assert r.error == 0, r.error_cmd
+    assert r.io_count_write == 32 and r.io_count_read == 32
+
+
+def test_iops_consistency(null_ns):
+    r = null_ns.ioworker(io_size=8, time=3, qdepth=8).start().close()
+    assert r.error == 0
+    whole = r.io_per_second[:r.duration_ns // 1_000_000_000]
+    assert len(whole) >= 2
+    assert r.iops_consistency == pytest.approx(min(whole) / (sum(whole) / len(whole)))
+    assert 0 < r.iops_consistency <= 1
+    short = null_ns.ioworker(io_size=8, io_count=100).start().close()
+    assert short.iops_consistency is None
+
+
 def test_time_stop(null_ns):
     w = nvmetest.IOWorker(null_ns, io_size=8, time=1, qdepth=32, read_percentage=50)
     t0 = time.monotonic()
@@ -138,6 +171,12 @@ def test_op_percentage_counts(ns1):
     (dict(ptype=12345, io_count=1), "pattern"),
     (dict(verify=True, io_count=1), "verif"),
     (dict(io_sequence=[(0, 0, 2, 8)]), "io_sequence"),
+    (dict(io_sequence=[(0, 8, 2, 100), (8, 8, 2, 50)]), "before the previous"),
+    (dict(io_sequence=[(1 << 50, 8, 2, 0)]), "capacity"),
+    (dict(io_sequence=[(0, 8, 0x7f, 0)]), "opcode"),
+    (dict(io_sequence=[(0, 8, 2, 0)], iops=100), "io_sequence"),
+    (dict(io_sequence=[(0, 8, 2)]), "io_sequence"),
+    (dict(io_sequence=[]), "io_sequence"),
 ])
 def test_invalid_parameters(null_ns, params, words):
     with pytest.raises(ValueError, match=words):

@@ -93,6 +93,13 @@ def test_time_stops_in_time(bdfs):
     assert out["total"]["writes"] > 0 and out["total"]["error"] is None
 
 
+def test_iops_consistency_per_worker(bdfs):
+    out, _ = perf_json("nvmetest1", "--rw", "randread", "--bs", "4k", "--qd", "8",
+                       "--time", "3")
+    assert 0 < out["results"][0]["iops_consistency"] <= 1
+    assert out["total"]["iops_consistency"] is None     # the workers' seconds are not summed
+
+
 def test_two_workers_sequential(bdfs):
     out, _ = perf_json("nvmetest1", "--rw", "read", "--bs", "128k", "--qd", "4",
                        "--count", "1001", "--workers", "2")
