@@ -139,7 +139,13 @@ $(O)/tests/bench/iow_bench: tests/bench/iow_bench.c $(LIBSO)
 	$(Q)mkdir -p $(@D) && $(CC) $(CPPFLAGS) $(NVT_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< -L$(O)/lib -lnvmetest \
 		-Wl,-rpath,'$$ORIGIN/../../lib'
 
-bench: all $(O)/tests/bench/iow_bench
+# It times the library's internal CRC32C paths, so it links the objects, as the unit tests.
+$(O)/tests/bench/verify_cost: tests/bench/verify_cost.c $(LIB_OBJS)
+	$(quiet) CC $@
+	$(Q)mkdir -p $(@D) && $(CC) $(CPPFLAGS) -Ilib $(NVT_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJS) \
+		$(NL_LIBS)
+
+bench: all $(O)/tests/bench/iow_bench $(O)/tests/bench/verify_cost
 	$(Q)tests/bench/run
 
 install: all

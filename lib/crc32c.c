@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: MIT
 /*
  * CRC32C: the SSE4.2 crc32 instruction 8 bytes at a time where the CPU has
- * it, slice-by-8 tables elsewhere. The choice is made once, on first use.
+ * it and it is the faster path, slice-by-8 tables elsewhere. The choice is
+ * made once, on first use, by timing both: under an emulator such as QEMU's
+ * TCG the crc32 instruction goes through a helper call per instruction and
+ * costs about 8 times the table path (85 vs 11 us per 4 KiB), while on
+ * hardware it is about 4 times faster than the tables.
  */
 #include <endian.h>
 #include <pthread.h>
 #include <string.h>
+#include <time.h>
 
 #include "crc32c.h"
 
@@ -59,6 +64,35 @@ static uint32_t crc_sse42_raw(uint32_t crc, const uint8_t *p, size_t len)
 }
 #endif
 
+#define CALIBRATE_BYTES	4096
+#define CALIBRATE_ROUNDS	3
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* The shortest of a few timed runs of @fn over 4 KiB. */
+static uint64_t time_impl(uint32_t (*fn)(uint32_t, const uint8_t *, size_t), const uint8_t *buf)
+{
+	uint64_t best = UINT64_MAX, t;
+	volatile uint32_t sink;
+	int i;
+
+	for (i = 0; i < CALIBRATE_ROUNDS; i++) {
+		t = now_ns();
+		sink = fn(0, buf, CALIBRATE_BYTES);
+		t = now_ns() - t;
+		if (t < best)
+			best = t;
+	}
+	(void)sink;
+	return best;
+}
+
 static bool cpu_has_sse42(void)
 {
 #ifdef HAVE_SSE42_PATH
@@ -84,8 +118,14 @@ static void crc_init(void)
 			table[k][b] = (table[k - 1][b] >> 8) ^ table[0][table[k - 1][b] & 0xff];
 	crc_impl = crc_table_raw;
 #ifdef HAVE_SSE42_PATH
-	if (cpu_has_sse42())
-		crc_impl = crc_sse42_raw;
+	if (cpu_has_sse42()) {
+		static uint8_t buf[CALIBRATE_BYTES];
+
+		for (b = 0; b < CALIBRATE_BYTES; b++)
+			buf[b] = (uint8_t)(b * 131 + 7);
+		if (time_impl(crc_sse42_raw, buf) <= time_impl(crc_table_raw, buf))
+			crc_impl = crc_sse42_raw;
+	}
 #endif
 }
 

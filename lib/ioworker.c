@@ -42,6 +42,20 @@ struct iow_slot {
 	struct iow_slot *next_free;
 };
 
+/*
+ * Counters another thread may read while the worker runs: written only by
+ * the worker's thread (relaxed stores: a plain move on x86), so progress
+ * costs the IO loop nothing but the stores.
+ */
+struct iow_live {
+	_Atomic uint64_t t0;		/* CLOCK_MONOTONIC ns at start of IO; 0: not yet */
+	_Atomic uint64_t t_end;		/* ns at the last completion once ended; 0: running */
+	_Atomic uint64_t io_count;
+	_Atomic uint64_t bytes;
+	_Atomic uint64_t lat_sum;
+	_Atomic uint64_t lat_max;
+};
+
 /* What the caller starts, waits for and closes. */
 struct nvt_ioworker {
 	struct nvt_ioworker_args a;	/* copied, with defaults resolved */
@@ -54,6 +68,7 @@ struct nvt_ioworker {
 	atomic_int own_go;
 	atomic_int stop;		/* nvt_ioworker_stop() */
 	atomic_int running;		/* the thread has not finished */
+	struct iow_live live;		/* for nvt_ioworker_progress() */
 
 	/* derived at setup, read-only in the thread */
 	uint32_t lba_size;
@@ -87,6 +102,8 @@ struct nvt_ioworker {
 	uint64_t pace_count;
 	uint64_t cmdlog_pos;
 	bool failed;
+	struct nvt_ioworker_seq_io *seq;	/* the io_sequence copy, or NULL */
+	uint64_t seq_pos;		/* its next entry */
 	struct nvt_ioworker_result r;	/* arrays owned until close hands them */
 };
 
@@ -126,6 +143,48 @@ static bool iow_op_modifies(uint8_t opc)
 }
 
 #define BAD(...) do { nvt__err("ioworker: " __VA_ARGS__); return -EINVAL; } while (0)
+
+#define IOW_MAX_SEQUENCE	(1u << 24)
+
+/* Checks the io_sequence of @a; *max_lbas: its largest command. */
+static int iow_validate_seq(const struct nvt_ioworker_args *a, uint64_t cap, uint32_t lba_size,
+			    uint32_t *max_lbas)
+{
+	const struct nvt_ioworker_seq_io *e = a->io_sequence;
+	uint64_t i;
+
+	if (!e || !a->io_sequence_len || a->io_sequence_len > IOW_MAX_SEQUENCE)
+		BAD("io_sequence: %llu entries at %p: 1 .. %u entries, not NULL",
+		    (unsigned long long)a->io_sequence_len, (const void *)e, IOW_MAX_SEQUENCE);
+	if (a->iops || (a->flags & (NVT_IOWORKER_F_LBA_STEP | NVT_IOWORKER_F_DISTRIBUTION)))
+		BAD("io_sequence replays its own times and LBAs: not with iops, lba_step or distribution");
+	*max_lbas = 1;
+	for (i = 0; i < a->io_sequence_len; i++, e++) {
+		if (!iow_op_known(e->opcode))
+			BAD("io_sequence[%llu]: opcode 0x%02x is not one of read, write, trim, flush, write zeroes, write uncorrectable",
+			    (unsigned long long)i, e->opcode);
+		if (e->rsvd[0] || e->rsvd[1] || e->rsvd[2])
+			BAD("io_sequence[%llu]: rsvd is not 0", (unsigned long long)i);
+		if (i && e->time_us < e[-1].time_us)
+			BAD("io_sequence[%llu]: time %llu us is before the previous entry's %llu us",
+			    (unsigned long long)i, (unsigned long long)e->time_us,
+			    (unsigned long long)e[-1].time_us);
+		if ((a->flags & NVT_IOWORKER_F_VERIFY) && e->opcode == NVT_IO_WRITE_UNCORRECTABLE)
+			BAD("verify with write uncorrectable: its reads would fail the check");
+		if (e->opcode == NVT_IO_FLUSH)
+			continue;
+		if (e->nlb < 1 || e->nlb > NVT_IO_MAX_LBAS || (uint64_t)e->nlb * lba_size > 2u << 20)
+			BAD("io_sequence[%llu]: nlb %u: 1 .. %u LBAs, at most 2 MiB",
+			    (unsigned long long)i, e->nlb, NVT_IO_MAX_LBAS);
+		if (e->slba >= cap || e->nlb > cap - e->slba)
+			BAD("io_sequence[%llu]: LBAs %llu + %u: beyond the capacity %llu",
+			    (unsigned long long)i, (unsigned long long)e->slba, e->nlb,
+			    (unsigned long long)cap);
+		if (e->nlb > *max_lbas)
+			*max_lbas = e->nlb;
+	}
+	return 0;
+}
 
 /* Checks @a and, if @w is not NULL, fills its derived fields. */
 static int iow_validate(struct nvt_ns *ns, const struct nvt_ioworker_args *a,
@@ -173,6 +232,9 @@ static int iow_validate(struct nvt_ns *ns, const struct nvt_ioworker_args *a,
 	}
 	if ((uint64_t)max_lbas * lba_size > 2u << 20)
 		BAD("io_size %u LBAs of %u bytes: at most 2 MiB per command", max_lbas, lba_size);
+	if ((a->io_sequence || a->io_sequence_len) &&
+	    iow_validate_seq(a, cap, lba_size, &max_lbas))
+		return -EINVAL;
 
 	/* region */
 	region_end = a->region_end == UINT64_MAX ? cap : a->region_end;
@@ -245,8 +307,8 @@ static int iow_validate(struct nvt_ns *ns, const struct nvt_ioworker_args *a,
 	if (nvt_ctrl_cap(nvt_ns_ctrl(ns), &mqes_cap))
 		BAD("cannot read CAP for the queue limit");
 	mqes_cap &= 0xffff;	/* CAP.MQES, 0's based: depth mqes + 1 */
-	if (a->qdepth < 2 || a->qdepth > mqes_cap)
-		BAD("qdepth %u: 2 .. %llu (CAP.MQES)", a->qdepth, (unsigned long long)mqes_cap);
+	if (a->qdepth < 1 || a->qdepth > mqes_cap)
+		BAD("qdepth %u: 1 .. %llu (CAP.MQES)", a->qdepth, (unsigned long long)mqes_cap);
 	if (a->qprio > 3)
 		BAD("qprio %u: 0 .. 3", a->qprio);
 
@@ -294,7 +356,7 @@ static int iow_validate(struct nvt_ns *ns, const struct nvt_ioworker_args *a,
 		bool fill = a->lba_random == 0 && !a->nsizes && step == (int64_t)a->io_size &&
 			    !a->io_count && !a->time_ms;
 
-		if (!a->io_count && !a->time_ms && !fill)
+		if (!a->io_count && !a->time_ms && !fill && !a->io_sequence_len)
 			BAD("io_count and time_ms are both 0: only a pure sequential pass (lba_random 0, lba_step = io_size) ends by itself");
 		if (w) {
 			w->lba_size = lba_size;
@@ -445,6 +507,10 @@ static void iow_cb(void *ctx, const struct nvt_cpl *cpl)
 			w->r.latency_max_us = lat;
 		w->r.latency_hist[lat < NVT_IOWORKER_LAT_BUCKETS ? lat :
 				  NVT_IOWORKER_LAT_BUCKETS - 1]++;
+		atomic_store_explicit(&w->live.io_count, w->r.io_count, memory_order_relaxed);
+		atomic_store_explicit(&w->live.bytes, w->r.bytes, memory_order_relaxed);
+		atomic_store_explicit(&w->live.lat_sum, w->lat_sum, memory_order_relaxed);
+		atomic_store_explicit(&w->live.lat_max, w->r.latency_max_us, memory_order_relaxed);
 		sec = (now - w->t0) / 1000000000ULL;
 		if (sec >= w->ips_cap) {
 			unsigned int ncap = w->ips_cap * 2 > sec + 1 ? w->ips_cap * 2 :
@@ -536,11 +602,31 @@ static int iow_submit(struct nvt_ioworker *w, struct iow_slot *s)
 	return nvt_qpair_send_cmd(w->qp, &cmd, buf, iow_cb, s);
 }
 
+/* Is the next io_sequence entry due (or is there none left)? */
+static bool iow_seq_due(const struct nvt_ioworker *w, uint64_t now)
+{
+	return !w->seq || w->seq_pos >= w->a.io_sequence_len ||
+	       now - w->t0 >= w->seq[w->seq_pos].time_us * 1000ULL;
+}
+
 /* Picks the next command into @s; false when there is none (pass over). */
 static bool iow_next(struct nvt_ioworker *w, struct iow_slot *s)
 {
 	uint64_t lba;
-	uint32_t nlb = iow_pick_size(w);
+	uint32_t nlb;
+
+	if (w->seq) {
+		const struct nvt_ioworker_seq_io *e;
+
+		if (w->seq_pos >= w->a.io_sequence_len)
+			return false;
+		e = &w->seq[w->seq_pos++];
+		s->opcode = e->opcode;
+		s->slba = e->opcode == NVT_IO_FLUSH ? 0 : e->slba;
+		s->nlb = e->opcode == NVT_IO_FLUSH ? 0 : e->nlb;
+		return true;
+	}
+	nlb = iow_pick_size(w);
 
 	s->opcode = iow_pick_op(w);
 	if (w->a.lba_random == 100 ||
@@ -603,6 +689,7 @@ static void *iow_thread(void *arg)
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c0);
 	w->t0 = wall0 = iow_now();
 	w->t_last = w->t0;
+	atomic_store_explicit(&w->live.t0, w->t0, memory_order_release);
 	if (w->a.time_ms)
 		deadline = w->t0 + w->a.time_ms * 1000000ULL;
 
@@ -616,7 +703,7 @@ static void *iow_thread(void *arg)
 			break;
 		if (w->a.io_count && w->submitted >= w->a.io_count)
 			more = false;
-		while (more && w->free_slots && iow_paced(w, now)) {
+		while (more && w->free_slots && iow_paced(w, now) && iow_seq_due(w, now)) {
 			struct iow_slot *s = w->free_slots;
 
 			if (!iow_next(w, s)) {
@@ -657,8 +744,8 @@ static void *iow_thread(void *arg)
 				w->r.reset = true;
 				break;
 			}
-		} else if (w->a.iops) {
-			/* idle under the cap: nothing outstanding, wait for tokens */
+		} else if (w->a.iops || w->seq) {
+			/* idle under the cap or before the next replayed command */
 			struct timespec ts = { 0, 20000 };
 
 			if (irq)
@@ -680,6 +767,7 @@ static void *iow_thread(void *arg)
 		w->r.cpu_usage = wall ? (double)w->r.cpu_ns / (double)wall : 0;
 	}
 	w->r.duration_ns = w->t_last - w->t0;
+	atomic_store_explicit(&w->live.t_end, w->t_last ? w->t_last : 1, memory_order_release);
 	atomic_store(&w->running, 0);
 	return NULL;
 }
@@ -720,6 +808,7 @@ static void iow_free(struct nvt_ioworker *w)
 		nvt_buf_free(w->slots[i].dsm);
 	}
 	free(w->slots);
+	free(w->seq);
 	free(w->ips);
 	free(w->r.latency_hist);
 	free(w->r.cmdlog);
@@ -758,7 +847,22 @@ static int iow_setup(struct nvt_ns *ns, const struct nvt_ioworker_args *args,
 	/* tables */
 	for (i = 0; i < w->a.nsizes; i++)
 		w->size_total += w->a.sizes[i].weight;
-	if (w->a.nops) {
+	if (w->a.io_sequence_len) {
+		uint64_t n = w->a.io_sequence_len, e;
+
+		w->seq = malloc(n * sizeof(*w->seq));
+		if (!w->seq) {
+			ret = -ENOMEM;
+			goto fail;
+		}
+		memcpy(w->seq, w->a.io_sequence, n * sizeof(*w->seq));
+		w->a.io_sequence = w->seq;
+		for (e = 0; e < n; e++) {
+			reads |= w->seq[e].opcode == NVT_IO_READ;
+			writes |= w->seq[e].opcode == NVT_IO_WRITE;
+			trims |= w->seq[e].opcode == NVT_IO_DSM;
+		}
+	} else if (w->a.nops) {
 		for (i = 0, k = 0; i < w->a.nops; i++)
 			for (j = 0; j < w->a.ops[i].percent; j++)
 				w->op_table[k++] = w->a.ops[i].opcode;
@@ -936,6 +1040,27 @@ bool nvt_ioworker_running(const struct nvt_ioworker *w)
 	return w && atomic_load(&((struct nvt_ioworker *)w)->running);
 }
 
+int nvt_ioworker_progress(const struct nvt_ioworker *w, struct nvt_ioworker_progress *p)
+{
+	struct iow_live *l;
+	uint64_t t0, t_end;
+
+	if (!w || !p)
+		return -EINVAL;
+	l = &((struct nvt_ioworker *)w)->live;
+	memset(p, 0, sizeof(*p));
+	t_end = atomic_load_explicit(&l->t_end, memory_order_acquire);
+	t0 = atomic_load_explicit(&l->t0, memory_order_acquire);
+	p->running = !t_end;
+	if (t0)
+		p->elapsed_ns = (t_end ? t_end : iow_now()) - t0;
+	p->io_count = atomic_load_explicit(&l->io_count, memory_order_relaxed);
+	p->bytes = atomic_load_explicit(&l->bytes, memory_order_relaxed);
+	p->latency_sum_us = atomic_load_explicit(&l->lat_sum, memory_order_relaxed);
+	p->latency_max_us = atomic_load_explicit(&l->lat_max, memory_order_relaxed);
+	return 0;
+}
+
 int nvt_ioworker_close(struct nvt_ioworker *w, struct nvt_ioworker_result *res)
 {
 	struct nvt_ioworker_result *r;
@@ -1001,32 +1126,4 @@ void nvt_ioworker_result_free(struct nvt_ioworker_result *res)
 	res->latency_hist = NULL;
 	res->io_per_second = NULL;
 	res->cmdlog = NULL;
-}
-
-int nvt_ioworker_percentile(const struct nvt_ioworker_result *res, double percent,
-			    uint64_t *us)
-{
-	uint64_t total = 0, want, acc = 0;
-	unsigned int i;
-
-	if (!res || !us || !(percent >= 0.0 && percent <= 100.0))
-		return -EINVAL;
-	if (!res->latency_hist || !res->latency_buckets)
-		return -ENODATA;
-	for (i = 0; i < res->latency_buckets; i++)
-		total += res->latency_hist[i];
-	if (!total)
-		return -ENODATA;
-	want = (uint64_t)(percent / 100.0 * (double)total + 0.999999);
-	if (want < 1)
-		want = 1;
-	for (i = 0; i < res->latency_buckets; i++) {
-		acc += res->latency_hist[i];
-		if (acc >= want) {
-			*us = i;
-			return 0;
-		}
-	}
-	*us = res->latency_buckets - 1;
-	return 0;
 }

@@ -7,9 +7,9 @@
  * Prints a summary per worker and in total, a latency percentile table and
  * a histogram, or with --json one JSON object with all of that.
  *
- * The IOWorker reports its counts only when it is closed, so the live line
- * on a terminal shows the elapsed time, the time left and the workers still
- * running, not IOPS.
+ * On a terminal a live line, refreshed every second from the workers'
+ * counters (nvt_ioworker_progress()), shows the last second's IOPS, MB/s
+ * and average latency, the longest latency so far and the time left.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -144,12 +144,12 @@ static int parse_args(char **args, unsigned int flags, char **values, struct per
 		cli_err("--rwmix goes with --rw randrw");
 		return -EINVAL;
 	}
-	if (!nsid || !a->bs || a->qd < 2 || !a->workers ||
+	if (!nsid || !a->bs || !a->qd || !a->workers ||
 	    (HAS(OPT_TIME) && !a->time_s) || (HAS(OPT_COUNT) && a->count < a->workers) ||
 	    (a->iops && a->iops < a->workers)) {
 		cli_err("perf: %s", !nsid ? "--nsid 0 is not a namespace" :
 			!a->bs ? "--bs 0: at least one LBA" :
-			a->qd < 2 ? "--qd: at least 2" :
+			!a->qd ? "--qd: at least 1" :
 			!a->workers ? "--workers: at least 1" :
 			HAS(OPT_TIME) && !a->time_s ? "--time: at least 1 second" :
 			HAS(OPT_COUNT) ? "--count: at least one IO per worker" :
@@ -230,6 +230,45 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* The workers' counters added up; the longest latency of all. */
+static void progress_sum(struct nvt_ioworker **w, unsigned int n, struct nvt_ioworker_progress *t)
+{
+	struct nvt_ioworker_progress p;
+	unsigned int i;
+
+	memset(t, 0, sizeof(*t));
+	for (i = 0; i < n; i++) {
+		if (nvt_ioworker_progress(w[i], &p))
+			continue;
+		t->io_count += p.io_count;
+		t->bytes += p.bytes;
+		t->latency_sum_us += p.latency_sum_us;
+		if (p.latency_max_us > t->latency_max_us)
+			t->latency_max_us = p.latency_max_us;
+		t->running |= p.running;
+	}
+}
+
+/* One live line: the rates since @prev (taken @dt seconds before @cur). */
+static void print_live(const struct perf_args *a, double el, double dt,
+		       const struct nvt_ioworker_progress *prev,
+		       const struct nvt_ioworker_progress *cur, unsigned int running,
+		       unsigned int n, bool stopped)
+{
+	uint64_t ios = cur->io_count - prev->io_count;
+
+	printf("\r\033[Kperf: %.0f s, %.0f IOPS, %.1f MB/s, lat avg %.1f us max %" PRIu64 " us",
+	       el, ios / dt, (cur->bytes - prev->bytes) / dt / 1e6,
+	       ios ? (double)(cur->latency_sum_us - prev->latency_sum_us) / ios : 0.0,
+	       cur->latency_max_us);
+	if (a->time_s)
+		printf(", %.0f s left", el < a->time_s ? a->time_s - el : 0);
+	if (n > 1 || stopped)
+		printf(", %u of %u worker%s running%s", running, n, n == 1 ? "" : "s",
+		       stopped ? ", stopping" : "");
+	fflush(stdout);
+}
+
 /*
  * Wait for the workers; on a terminal, one live line a second. Ctrl-C asks
  * them to stop (they finish their outstanding commands).
@@ -237,9 +276,11 @@ static double now_s(void)
 static void wait_workers(const struct perf_args *a, struct nvt_ioworker **w, unsigned int n)
 {
 	bool live = !a->json && isatty(STDOUT_FILENO), stopped = false;
+	struct nvt_ioworker_progress prev, cur;
 	double t0 = now_s(), last = 0;
 	unsigned int i, running;
 
+	memset(&prev, 0, sizeof(prev));
 	for (;;) {
 		double el = now_s() - t0;
 
@@ -253,13 +294,10 @@ static void wait_workers(const struct perf_args *a, struct nvt_ioworker **w, uns
 			stopped = true;
 		}
 		if (live && el - last >= 1.0) {
+			progress_sum(w, n, &cur);
+			print_live(a, el, el - last, &prev, &cur, running, n, stopped);
+			prev = cur;
 			last = el;
-			printf("\r\033[Kperf: %.0f s elapsed", el);
-			if (a->time_s)
-				printf(", %.0f s left", el < a->time_s ? a->time_s - el : 0);
-			printf(", %u of %u worker%s running%s", running, n, n == 1 ? "" : "s",
-			       stopped ? ", stopping" : "");
-			fflush(stdout);
 		}
 		usleep(50000);
 	}
@@ -394,6 +432,13 @@ static void print_text(const struct perf_args *a, const struct nvt_ioworker_resu
 	printf("(%.3f s; latencies in us; MB = 10^6 bytes; CPU: of one core)\n",
 	       t->duration_ns / 1e9);
 	for (i = 0; i < n; i++) {
+		double c;
+
+		if (!nvt_ioworker_iops_consistency(&r[i], &c))
+			printf("worker %u: IOPS consistency %.3f (99.9th-percentile slowest second / average)\n",
+			       i, c);
+	}
+	for (i = 0; i < n; i++) {
 		if (r[i].error) {
 			snprintf(who, sizeof(who), "worker %u", i);
 			print_error_line(stdout, who, &r[i]);
@@ -432,16 +477,21 @@ static void print_text(const struct perf_args *a, const struct nvt_ioworker_resu
 
 static void json_result(const struct nvt_ioworker_result *r)
 {
+	double consistency;
 	char text[128];
 	const char *p;
 
 	printf("{\"ios\": %" PRIu64 ", \"reads\": %" PRIu64 ", \"writes\": %" PRIu64
 	       ", \"other\": %" PRIu64 ", \"bytes\": %" PRIu64 ", \"duration_s\": %.6f"
 	       ", \"iops\": %.1f, \"mbps\": %.3f, \"lat_avg_us\": %.2f, \"lat_max_us\": %" PRIu64
-	       ", \"cpu_usage\": %.4f, \"reset\": %s, \"error\": ",
+	       ", \"cpu_usage\": %.4f, \"reset\": %s, \"iops_consistency\": ",
 	       r->io_count, r->io_count_read, r->io_count_write, r->io_count_other, r->bytes,
 	       r->duration_ns / 1e9, r->iops, r->mbps, r->latency_avg_us, r->latency_max_us,
 	       r->cpu_usage, r->reset ? "true" : "false");
+	if (!nvt_ioworker_iops_consistency(r, &consistency))
+		printf("%.4f, \"error\": ", consistency);
+	else
+		printf("null, \"error\": ");
 	if (!r->error) {
 		printf("null}");
 		return;

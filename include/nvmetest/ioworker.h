@@ -33,7 +33,7 @@
  *
  * A worker stops when: io_count commands completed; time_ms passed; a pure
  * sequential pass (lba_random 0, lba_step the io_size, no io_count nor
- * time_ms) reached region_end; nvt_ioworker_stop() was called; a command
+ * time_ms) reached region_end; every command of an io_sequence completed; nvt_ioworker_stop() was called; a command
  * failed (device status, host timeout, or a miscompare of verification:
  * the first error and its command are reported); or the controller was
  * reset (the qpair returns -ESTALE: the worker ends cleanly with its
@@ -104,6 +104,25 @@ struct nvt_ioworker_op {
 };
 
 /**
+ * struct nvt_ioworker_seq_io - one command of a replayed trace (pynvme's
+ *	io_sequence entry (slba, nlb, opcode, time_sent_us)).
+ * @time_us: when to submit it, in microseconds from the start of IO; not
+ *	below the entry before it.
+ * @slba: its first LBA (ignored for flush).
+ * @nlb: its LBAs, 1 .. 65536, at most 2 MiB, within the capacity
+ *	(ignored for flush).
+ * @opcode: as in struct nvt_ioworker_op.
+ * @rsvd: must be 0.
+ */
+struct nvt_ioworker_seq_io {
+	uint64_t time_us;
+	uint64_t slba;
+	uint32_t nlb;
+	uint8_t opcode;
+	uint8_t rsvd[3];
+};
+
+/**
  * struct nvt_ioworker_args - pynvme's ioworker() parameters. Start from
  *	nvt_ioworker_args_init(). LBA ranges are [start, end).
  * @flags: NVT_IOWORKER_F_*; other bits must be 0.
@@ -127,7 +146,11 @@ struct nvt_ioworker_op {
  * @read_percentage: 0 .. 100, reads vs writes; ignored when @nops is set.
  * @nops: 0, or the number of entries in @ops (pynvme's op_percentage).
  * @ops: the opcodes and their percentages.
- * @qdepth: commands outstanding, 2 .. CAP.MQES (the queue's depth - 1).
+ * @qdepth: commands the worker keeps outstanding, 1 .. CAP.MQES. Its
+ *	qpair has qdepth + 1 entries (a queue of N entries holds N - 1
+ *	commands), so all of them are on the device at once; 1 gives QD1
+ *	(the next command is submitted only after the previous one was
+ *	reaped). As pynvme's qdepth: it too keeps qdepth IOs in flight.
  * @qprio: the SQ's priority, 0 .. 3 (weighted round robin).
  * @iops: the most commands submitted in any second of the run (0: no cap);
  *	spread over the first 90% of each second.
@@ -145,6 +168,13 @@ struct nvt_ioworker_op {
  * @cmdlog_count: how many of the last commands the result lists, 0 .. 4096.
  * @seed: the worker's random seed (nvt_srand()); 0: one from nvt_rand() of
  *	the starting thread.
+ * @io_sequence: NULL, or @io_sequence_len commands to replay (copied at
+ *	start): each is submitted at its time_us, or as soon after as a
+ *	command slot is free (at most @qdepth outstanding). The sizes, LBA,
+ *	region and opcode parameters are then unused; @iops, @lba_step and
+ *	@distribution are refused with it. The run ends when every command
+ *	completed (or earlier by @io_count or @time_ms).
+ * @io_sequence_len: entries of @io_sequence, 0 .. 2^24.
  * @rsvd: must be 0.
  */
 struct nvt_ioworker_args {
@@ -172,7 +202,9 @@ struct nvt_ioworker_args {
 	uint32_t cpu;
 	uint32_t cmdlog_count;
 	uint64_t seed;
-	uint64_t rsvd[4];
+	const struct nvt_ioworker_seq_io *io_sequence;
+	uint64_t io_sequence_len;
+	uint64_t rsvd[2];
 };
 
 /**
@@ -248,6 +280,27 @@ struct nvt_ioworker_result {
 	int error;
 	struct nvt_ioworker_cmd error_cmd;
 	bool reset;
+};
+
+/**
+ * struct nvt_ioworker_progress - a running worker's counters so far.
+ * @elapsed_ns: since its IO began (0 before); once it ended, its duration.
+ * @io_count: commands completed successfully.
+ * @bytes: data bytes read and written by them.
+ * @latency_sum_us: the sum of their latencies (average: / @io_count).
+ * @latency_max_us: the longest of them.
+ * @running: the worker has not finished yet.
+ *
+ * The fields are read one by one while the worker runs, so they may be a
+ * few commands apart from each other; each is exact for some moment.
+ */
+struct nvt_ioworker_progress {
+	uint64_t elapsed_ns;
+	uint64_t io_count;
+	uint64_t bytes;
+	uint64_t latency_sum_us;
+	uint64_t latency_max_us;
+	bool running;
 };
 
 /**
@@ -332,6 +385,21 @@ void nvt_ioworker_stop(struct nvt_ioworker *w);
 bool nvt_ioworker_running(const struct nvt_ioworker *w);
 
 /**
+ * nvt_ioworker_progress() - read a worker's live counters.
+ * @w: the worker.
+ * @p: receives the counters.
+ *
+ * Costs a few loads: the worker publishes its counters with relaxed
+ * atomic stores at each completion, so polling this (e.g. once a second
+ * for IOPS and MB/s from the differences) does not slow it down.
+ *
+ * Return: 0; -EINVAL (a NULL argument).
+ *
+ * Thread-safety: safe, from any thread, until nvt_ioworker_close().
+ */
+int nvt_ioworker_progress(const struct nvt_ioworker *w, struct nvt_ioworker_progress *p);
+
+/**
  * nvt_ioworker_close() - wait for a worker to end, get its results, free it.
  * @w: the worker, or NULL (then 0 is returned and @res zeroed).
  * @res: receives the results, or NULL; free its arrays with
@@ -370,6 +438,22 @@ void nvt_ioworker_result_free(struct nvt_ioworker_result *res);
  */
 int nvt_ioworker_percentile(const struct nvt_ioworker_result *res, double percent,
 			    uint64_t *us);
+
+/**
+ * nvt_ioworker_iops_consistency() - how steady a run's IOPS were.
+ * @res: the result.
+ * @consistency: receives the IOPS of the 99.9th-percentile slowest whole
+ *	second divided by the average IOPS of the whole seconds (Intel's
+ *	"IOPS consistency", a fraction; 1.0: every second alike). With fewer
+ *	than 1000 whole seconds that second is simply the slowest one. The
+ *	last, partial second of @res->io_per_second is left out.
+ *
+ * Return: 0; -EINVAL (a NULL argument); -ENODATA (fewer than 2 whole
+ * seconds, or no command completed); -ENOMEM.
+ *
+ * Thread-safety: reentrant.
+ */
+int nvt_ioworker_iops_consistency(const struct nvt_ioworker_result *res, double *consistency);
 
 #ifdef __cplusplus
 }

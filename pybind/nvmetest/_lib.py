@@ -253,6 +253,17 @@ class IoworkerOpC(ctypes.Structure):
 IOWORKER_MAX_SIZES, IOWORKER_MAX_OPS, IOWORKER_SECTIONS = 16, 6, 100
 
 
+class IoworkerSeqIoC(ctypes.Structure):
+    """struct nvt_ioworker_seq_io (ioworker.h)."""
+    _fields_ = [
+        ("time_us", _u64),
+        ("slba", _u64),
+        ("nlb", _u32),
+        ("opcode", _u8),
+        ("rsvd", _u8 * 3),
+    ]
+
+
 class IoworkerArgsC(ctypes.Structure):
     """struct nvt_ioworker_args (ioworker.h)."""
     _fields_ = [
@@ -280,7 +291,9 @@ class IoworkerArgsC(ctypes.Structure):
         ("cpu", _u32),
         ("cmdlog_count", _u32),
         ("seed", _u64),
-        ("rsvd", _u64 * 4),
+        ("io_sequence", ctypes.POINTER(IoworkerSeqIoC)),
+        ("io_sequence_len", _u64),
+        ("rsvd", _u64 * 2),
     ]
 
 
@@ -320,6 +333,18 @@ class IoworkerResultC(ctypes.Structure):
         ("error", ctypes.c_int),
         ("error_cmd", IoworkerCmdC),
         ("reset", ctypes.c_bool),
+    ]
+
+
+class IoworkerProgressC(ctypes.Structure):
+    """struct nvt_ioworker_progress (ioworker.h)."""
+    _fields_ = [
+        ("elapsed_ns", _u64),
+        ("io_count", _u64),
+        ("bytes", _u64),
+        ("latency_sum_us", _u64),
+        ("latency_max_us", _u64),
+        ("running", ctypes.c_bool),
     ]
 
 
@@ -547,6 +572,8 @@ _PROTOTYPES = {
     "nvt_ioworker_close": (_c_int, [IoworkerPtr, _P(IoworkerResultC)]),
     "nvt_ioworker_result_free": (None, [_P(IoworkerResultC)]),
     "nvt_ioworker_percentile": (_c_int, [_P(IoworkerResultC), ctypes.c_double, _P(_c_u64)]),
+    "nvt_ioworker_progress": (_c_int, [IoworkerPtr, _P(IoworkerProgressC)]),
+    "nvt_ioworker_iops_consistency": (_c_int, [_P(IoworkerResultC), _P(ctypes.c_double)]),
 }
 
 

@@ -11,7 +11,7 @@ ioworker.h), pynvme's Namespace.ioworker().
 
 Parameters are pynvme's (io_size, lba_align, lba_random, read_percentage,
 op_percentage, time, qdepth, region_start, region_end, iops, io_count,
-lba_start, qprio, distribution, ptype, pvalue, output_io_per_second,
+lba_start, qprio, distribution, ptype, pvalue, io_sequence, output_io_per_second,
 output_percentile_latency, output_cmdlog_list) plus keyword-only lba_step,
 verify, irq, cpu, cmdlog_count and seed. An invalid parameter raises
 ValueError with the library's message (at construction: nothing runs).
@@ -19,13 +19,15 @@ start() returns at once; close() waits for the worker to end and returns an
 IOWorkerResult (attribute access, as pynvme's). A worker that failed a command
 does not raise: result.error is its status (or a negative errno) and
 result.error_cmd the command; result.check() raises for it.
+progress() reads the live counters of a running worker (IOPS, MB/s, latency).
 ioworker_group() starts several workers so that their first IOs begin together.
 """
 import ctypes
 import errno
 import weakref
 
-from ._lib import IoworkerArgsC, IoworkerPtr, IoworkerResultC, NsPtr, lib
+from ._lib import (IoworkerArgsC, IoworkerProgressC, IoworkerPtr, IoworkerResultC,
+                   IoworkerSeqIoC, NsPtr, lib)
 from .errors import NvmeStatusError, clear_error, error_for
 from .ns import Namespace
 
@@ -65,6 +67,28 @@ class IOWorkerCmd:
                 f"status {self.status:#x}>")
 
 
+class IOWorkerProgress:
+    """A running worker's counters so far (struct nvt_ioworker_progress): elapsed_ns,
+    io_count, bytes, latency_sum_us, latency_max_us, running; and derived from them
+    seconds, iops and mbps (averages since the start of IO) and latency_average_us."""
+
+    __slots__ = ("elapsed_ns", "io_count", "bytes", "latency_sum_us", "latency_max_us",
+                 "running", "seconds", "iops", "mbps", "latency_average_us")
+
+    def __init__(self, p):
+        self.elapsed_ns, self.io_count, self.bytes = p.elapsed_ns, p.io_count, p.bytes
+        self.latency_sum_us, self.latency_max_us = p.latency_sum_us, p.latency_max_us
+        self.running = bool(p.running)
+        self.seconds = p.elapsed_ns / 1e9
+        self.iops = p.io_count / self.seconds if p.elapsed_ns else 0.0
+        self.mbps = p.bytes / 1e6 / self.seconds if p.elapsed_ns else 0.0
+        self.latency_average_us = p.latency_sum_us / p.io_count if p.io_count else 0.0
+
+    def __repr__(self):
+        return (f"<IOWorkerProgress {self.io_count} IOs in {self.seconds:.1f} s, "
+                f"{self.iops:.0f} IOPS, max {self.latency_max_us} us>")
+
+
 def _free_result(res):
     lib.nvt_ioworker_result_free(ctypes.byref(res))
 
@@ -79,6 +103,9 @@ class IOWorkerResult:
     latency_max_us, latency_average_us, io_per_second (list), cmdlog (list of
     IOWorkerCmd, oldest first), cpu_usage, cpu_ns, error (0, a positive
     status, or a negative errno), error_cmd (IOWorkerCmd or None), reset,
+    iops_consistency (the 99.9th-percentile slowest whole second's IOPS / the
+    average of the whole seconds, see nvt_ioworker_iops_consistency(); None
+    for runs of under 2 whole seconds),
     percentile(p), latency_percentiles (the output_percentile_latency dict
     asked for, else {}), ret (nvt_ioworker_close()'s return value).
     """
@@ -110,6 +137,9 @@ class IOWorkerResult:
         self.error_cmd = IOWorkerCmd(res.error_cmd) if res.error else None
         self.reset = bool(res.reset)
         self.latency_percentiles = {p: self.percentile(p) for p in percentiles}
+        c = ctypes.c_double()
+        ret = lib.nvt_ioworker_iops_consistency(ctypes.byref(res), ctypes.byref(c))
+        self.iops_consistency = c.value if ret == 0 else None
 
     def percentile(self, percent):
         """nvt_ioworker_percentile(): the smallest latency in microseconds at or below
@@ -162,6 +192,8 @@ class IOWorker:
     0xffffffffffffffff (or anything beyond) is the capacity; distribution: 100
     ints adding up to 10000 (lba_random 100 only); ptype/pvalue: the write data
     pattern (pattern.py); lba_step: the sequential stride (lba_random 0);
+    io_sequence: [(slba, nlb, opcode, time_sent_us), ...] replayed at those times
+    (pynvme's; the size, LBA and opcode parameters are then unused);
     verify: verified reads and writes (the namespace's verification must be
     on); irq: sleep on the interrupt instead of polling; cpu: pin the thread;
     cmdlog_count: commands the result lists (default: 4096 when
@@ -179,10 +211,13 @@ class IOWorker:
                  verify=False, irq=False, cpu=None, cmdlog_count=None, seed=0):
         if not isinstance(ns, Namespace):
             raise TypeError(f"ns must be a Namespace, not {type(ns).__name__}")
-        if io_sequence is not None:
-            raise ValueError("io_sequence is not supported by nvmetest's IOWorker")
         a = IoworkerArgsC()
         lib.nvt_ioworker_args_init(ctypes.byref(a))
+        self._seq = None
+        if io_sequence is not None:
+            self._seq = _sequence(io_sequence)
+            a.io_sequence = self._seq
+            a.io_sequence_len = len(self._seq)
         if isinstance(io_size, dict):
             if not 1 <= len(io_size) <= IOWORKER_MAX_SIZES:
                 raise ValueError(f"io_size: 1 .. {IOWORKER_MAX_SIZES} weighted sizes, "
@@ -296,6 +331,17 @@ class IOWorker:
         """nvt_ioworker_running(): the worker is still working."""
         return bool(self._ptr) and bool(lib.nvt_ioworker_running(self._ptr))
 
+    def progress(self):
+        """nvt_ioworker_progress(): the worker's live counters (IOWorkerProgress),
+        cheap enough to poll while it runs; call it before close()."""
+        if not self._ptr:
+            raise RuntimeError("the IOWorker is not running (not started, or closed)")
+        p = IoworkerProgressC()
+        ret = lib.nvt_ioworker_progress(self._ptr, ctypes.byref(p))
+        if ret < 0:
+            raise error_for(ret)
+        return IOWorkerProgress(p)
+
     def close(self):
         """nvt_ioworker_close(): wait for the worker to end (the GIL is released), free
         it, fill pynvme's output_* arguments, and return the IOWorkerResult (also
@@ -370,6 +416,24 @@ def ioworker_group(workers):
     return workers
 
 
+def _sequence(io_sequence):
+    """pynvme's io_sequence, [(slba, nlb, opcode, time_sent_us), ...], as the C array
+    (kept alive by the IOWorker: the library copies it only at start)."""
+    entries = list(io_sequence)
+    if not entries:
+        raise ValueError("io_sequence: at least one (slba, nlb, opcode, time_sent_us) entry")
+    arr = (IoworkerSeqIoC * len(entries))()
+    for e, item in zip(arr, entries):
+        if not isinstance(item, (tuple, list)) or len(item) != 4:
+            raise ValueError(f"io_sequence entry {item!r}: (slba, nlb, opcode, time_sent_us)")
+        slba, nlb, opcode, time_us = item
+        e.slba = _int(slba, "io_sequence slba", 0, _U64_MAX)
+        e.nlb = _int(nlb, "io_sequence nlb", 0, 0xffffffff)
+        e.opcode = _int(opcode, "io_sequence opcode", 0, 0xff)
+        e.time_us = _int(time_us, "io_sequence time_sent_us", 0, _U64_MAX)
+    return arr
+
+
 def _ns_ioworker(self, io_size=8, *args, **kwargs):
     """pynvme's Namespace.ioworker(io_size=8, lba_align=None, lba_random=True, ...):
     an IOWorker on this namespace, not started (see nvmetest.IOWorker)."""
@@ -378,6 +442,6 @@ def _ns_ioworker(self, io_size=8, *args, **kwargs):
 
 Namespace.ioworker = _ns_ioworker   # attached here: ns.py stays as it is
 
-__all__ = ["IOWorker", "IOWorkerResult", "IOWorkerCmd", "ioworker_group",
+__all__ = ["IOWorker", "IOWorkerResult", "IOWorkerProgress", "IOWorkerCmd", "ioworker_group",
            "IOWORKER_MAX_SIZES", "IOWORKER_MAX_OPS", "IOWORKER_SECTIONS",
            "IOWORKER_MAX_CMDLOG", "IOWORKER_LAT_BUCKETS"]

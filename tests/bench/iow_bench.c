@@ -6,7 +6,7 @@
  *
  * DEV: /dev/nvmetestN, nvmetestN or a PCI address. RW: randread, randwrite
  * or read (sequential). BS: bytes per command (a multiple of the LBA
- * size). QD: commands outstanding (the IOWorker accepts 2 .. CAP.MQES).
+ * size). QD: commands outstanding (the IOWorker accepts 1 .. CAP.MQES).
  * SECONDS: run time. VERIFY 1: the namespace's data verification is
  * switched on, the region is first written sequentially (verified writes
  * record the CRCs; not timed), then the timed run uses

@@ -125,6 +125,53 @@ START_TEST(test_time_stops_after_time_ms)
 }
 END_TEST
 
+/* ---- QD1, io_sequence, live counters ---- */
+
+START_TEST(test_io_sequence_qd1_in_order_then_progress_equals_result)
+{
+	struct nvt_ioworker_seq_io seq[6];
+	struct nvt_ioworker_progress p;
+	struct nvt_ioworker_result r;
+	struct nvt_ioworker_args a;
+	struct nvt_ioworker *w;
+	unsigned int i;
+
+	memset(seq, 0, sizeof(seq));
+	for (i = 0; i < 6; i++) {
+		seq[i].time_us = 50000ULL * i;		/* every 50 ms */
+		seq[i].slba = 2000000 + 16ULL * i;
+		seq[i].nlb = 8 + i;
+		seq[i].opcode = i % 2 ? NVT_IO_READ : NVT_IO_WRITE;
+	}
+	nvt_ioworker_args_init(&a);
+	a.qdepth = 1;
+	a.io_sequence = seq;
+	a.io_sequence_len = 6;
+	a.cmdlog_count = 16;
+	ck_assert_int_eq(nvt_ioworker_start(ns, &a, &w), 0);
+	memset(seq, 0xff, sizeof(seq));		/* copied at start */
+	while (nvt_ioworker_running(w))
+		usleep(10000);
+	ck_assert_int_eq(nvt_ioworker_progress(w, &p), 0);
+	ck_assert_int_eq(nvt_ioworker_progress(w, NULL), -EINVAL);
+	ck_assert_int_eq(nvt_ioworker_close(w, &r), 0);
+	ck_assert(!p.running);
+	ck_assert_uint_eq(p.io_count, 6);
+	ck_assert_uint_eq(r.io_count, 6);
+	ck_assert_uint_eq(p.bytes, r.bytes);
+	ck_assert_uint_eq(p.latency_max_us, r.latency_max_us);
+	ck_assert_uint_eq(p.elapsed_ns, r.duration_ns);
+	ck_assert_uint_ge(r.duration_ns, 250000000ULL);	/* the last went at 250 ms, not before */
+	ck_assert_uint_eq(r.cmdlog_count, 6);
+	for (i = 0; i < 6; i++) {
+		ck_assert_uint_eq(r.cmdlog[i].slba, 2000000 + 16ULL * i);
+		ck_assert_uint_eq(r.cmdlog[i].nlb, 8 + i);
+		ck_assert_uint_eq(r.cmdlog[i].opcode, i % 2 ? NVT_IO_READ : NVT_IO_WRITE);
+	}
+	nvt_ioworker_result_free(&r);
+}
+END_TEST
+
 /* ---- sequential fill and lba_step ---- */
 
 START_TEST(test_sequential_fill_writes_exactly_the_region)
@@ -305,7 +352,8 @@ START_TEST(test_invalid_combinations_rejected)
 	EXPECT_REFUSED(b.lba_random = 101, "lba_random");
 	EXPECT_REFUSED((b.flags |= NVT_IOWORKER_F_LBA_STEP, b.lba_step = 8), "lba_step");
 	EXPECT_REFUSED(b.read_percentage = 101, "read_percentage");
-	EXPECT_REFUSED(b.qdepth = 1, "qdepth");
+	EXPECT_REFUSED(b.qdepth = 0, "qdepth");
+	EXPECT_REFUSED(b.io_sequence_len = 1, "io_sequence");	/* and no array */
 	EXPECT_REFUSED(b.qdepth = 100000, "qdepth");
 	EXPECT_REFUSED(b.qprio = 4, "qprio");
 	EXPECT_REFUSED(b.region_end = (1ULL << 21) + 1, "region_end");
@@ -615,6 +663,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_invalid_combinations_rejected);
 	tcase_add_test(tc, test_io_count_stops_after_exactly_n);
 	tcase_add_test(tc, test_time_stops_after_time_ms);
+	tcase_add_test(tc, test_io_sequence_qd1_in_order_then_progress_equals_result);
 	tcase_add_test(tc, test_sequential_fill_writes_exactly_the_region);
 	tcase_add_test(tc, test_lba_step_negative_and_zero);
 	tcase_add_test(tc, test_distribution_and_weighted_sizes);

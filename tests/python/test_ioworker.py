@@ -4,6 +4,7 @@
 Speed is never asserted. The 1 TiB null namespace of nvmetest1 carries the
 unverified runs; verification runs on namespace 1 of nvmetest0 (file-backed).
 """
+import threading
 import time
 
 import pytest
@@ -27,6 +28,64 @@ def test_io_count_stop_pynvme_shape(null_ns):
     assert r.io_count_read == 1000 and r.io_count_nonread == 0 and r.io_count_write == 0
     assert r.op_count == {nvmetest.IO_READ: 1000}
     assert r.bytes == 1000 * 8 * 512
+
+
+def test_qdepth_1_one_outstanding_io(null_ns):
+    r = null_ns.ioworker(io_size=8, io_count=300, qdepth=1, output_cmdlog_list=[]).start().close()
+    assert r.error == 0 and r.io_count == 300 and r.io_count_read == 300
+    assert len(r.cmdlog) == 300 and all(c.status == 0 for c in r.cmdlog)
+
+
+def test_progress_live_then_equal_to_the_result(null_ns):
+    w = null_ns.ioworker(io_size=8, time=2, qdepth=16).start()
+    seen = []
+    while w.running:
+        seen.append(w.progress())
+        time.sleep(0.2)
+    assert len(seen) >= 3 and any(p.running and p.io_count > 0 for p in seen)
+    counts = [p.io_count for p in seen]
+    assert counts == sorted(counts)
+    end = w.progress()
+    r = w.close()
+    assert not end.running
+    assert (end.io_count, end.bytes, end.latency_max_us) == (r.io_count, r.bytes, r.latency_max_us)
+    assert end.elapsed_ns == r.duration_ns
+    assert abs(end.latency_average_us - r.latency_average_us) < 1e-6
+    with pytest.raises(RuntimeError):
+        w.progress()
+
+
+def test_io_sequence_replayed_in_order_at_its_times(null_ns):
+    seq = [(1000 * i, 8, nvmetest.IO_WRITE if i % 3 else nvmetest.IO_READ, 100_000 * i)
+           for i in range(10)]
+    seq.append((0, 0, nvmetest.IO_FLUSH, 950_000))
+    cmds = []
+    r = null_ns.ioworker(io_sequence=seq, qdepth=1, output_cmdlog_list=cmds).start().close()
+    assert r.error == 0 and r.io_count == 11
+    assert r.op_count == {nvmetest.IO_READ: 4, nvmetest.IO_WRITE: 6, nvmetest.IO_FLUSH: 1}
+    assert cmds == [(slba, nlb, opc) for slba, nlb, opc, _ in seq]
+    # none went before its time: the last one at 950 ms
+    assert r.duration_ns >= 950_000_000
+
+
+def test_io_sequence_verified(vns1):
+    lbas = [60000 + 16 * i for i in range(32)]
+    seq = [(lba, 16, nvmetest.IO_WRITE, 0) for lba in lbas]
+    seq += [(lba, 16, nvmetest.IO_READ, 1000) for lba in reversed(lbas)]
+    r = vns1.ioworker(io_sequence=seq, qdepth=8, verify=True).start().close()
+    assert r.error == 0, r.error_cmd
+    assert r.io_count_write == 32 and r.io_count_read == 32
+
+
+def test_iops_consistency(null_ns):
+    r = null_ns.ioworker(io_size=8, time=3, qdepth=8).start().close()
+    assert r.error == 0
+    whole = r.io_per_second[:r.duration_ns // 1_000_000_000]
+    assert len(whole) >= 2
+    assert r.iops_consistency == pytest.approx(min(whole) / (sum(whole) / len(whole)))
+    assert 0 < r.iops_consistency <= 1
+    short = null_ns.ioworker(io_size=8, io_count=100).start().close()
+    assert short.iops_consistency is None
 
 
 def test_time_stop(null_ns):
@@ -98,7 +157,7 @@ def test_op_percentage_counts(ns1):
 
 @pytest.mark.parametrize("params, words", [
     (dict(io_size=0, io_count=1), "io_size"),
-    (dict(qdepth=1, io_count=1), "qdepth"),
+    (dict(qdepth=0, io_count=1), "qdepth"),
     (dict(read_percentage=101, io_count=1), "read_percentage"),
     (dict(lba_random=101, io_count=1), "lba_random"),
     (dict(op_percentage={nvmetest.IO_READ: 50, nvmetest.IO_WRITE: 40}, io_count=1), "100"),
@@ -112,6 +171,12 @@ def test_op_percentage_counts(ns1):
     (dict(ptype=12345, io_count=1), "pattern"),
     (dict(verify=True, io_count=1), "verif"),
     (dict(io_sequence=[(0, 0, 2, 8)]), "io_sequence"),
+    (dict(io_sequence=[(0, 8, 2, 100), (8, 8, 2, 50)]), "before the previous"),
+    (dict(io_sequence=[(1 << 50, 8, 2, 0)]), "capacity"),
+    (dict(io_sequence=[(0, 8, 0x7f, 0)]), "opcode"),
+    (dict(io_sequence=[(0, 8, 2, 0)], iops=100), "io_sequence"),
+    (dict(io_sequence=[(0, 8, 2)]), "io_sequence"),
+    (dict(io_sequence=[]), "io_sequence"),
 ])
 def test_invalid_parameters(null_ns, params, words):
     with pytest.raises(ValueError, match=words):
@@ -152,6 +217,76 @@ def test_two_verified_workers_disjoint_regions(ctrl, vns1, qpair):
     with nvmetest.Buffer(ctrl, 64 * 512) as buf:
         for lba in range(0, 2 * half, 1024):
             vns1.read(qpair, buf, lba, 64).waitdone()
+
+
+def _fill(vns, start, end):
+    """A verified sequential write of LBAs start .. end - 1 (a pass ends by itself)."""
+    r = vns.ioworker(io_size=8, lba_random=False, read_percentage=0, verify=True,
+                     region_start=start, region_end=end, qdepth=8).start().close()
+    assert r.error == 0, r.error_cmd
+    assert r.io_count_write == (end - start + 7) // 8
+
+
+def test_conflicting_reader_and_writer_no_false_miscompare(vns1):
+    # A writer and a verified reader hammer the same 256 LBAs from two threads and
+    # two qpairs: a read that overlaps a write in flight must neither check the old
+    # CRC against new data nor the new CRC against old data (the library serialises
+    # them with the table's lock bits).
+    start, end = 40960, 40960 + 256
+    _fill(vns1, start, end)
+    pair = nvmetest.ioworker_group([
+        vns1.ioworker(io_size={1: 1, 8: 3}, lba_align=1, read_percentage=0, verify=True,
+                      time=2, region_start=start, region_end=end, qdepth=4),
+        vns1.ioworker(io_size={1: 1, 8: 3}, lba_align=1, read_percentage=100, verify=True,
+                      time=2, region_start=start, region_end=end, qdepth=4)])
+    writer, reader = [w.close() for w in pair]
+    assert writer.error == 0, writer.error_cmd
+    assert reader.error == 0, reader.error_cmd
+    assert writer.io_count_write > 0 and reader.io_count_read > 0
+    # and what the writer left is what the table says
+    r = vns1.ioworker(io_size=8, lba_random=False, read_percentage=100, verify=True,
+                      region_start=start, region_end=end).start().close()
+    assert r.error == 0 and r.io_count_read == 32
+
+
+def test_read_waits_for_overlapping_write_in_flight(ctrl, vns1):
+    # While a write is in flight the table still holds the old CRCs: a read of
+    # those LBAs must not be checked against them. The write holds the LBAs'
+    # lock bits until its completion is reaped and its CRCs recorded, so the
+    # overlapping read is submitted only after that (and then checks clean).
+    lba = 50000
+    with nvmetest.Qpair(ctrl, 16) as qw, nvmetest.Qpair(ctrl, 16) as qr, \
+            nvmetest.Buffer(ctrl, 4096) as wbuf, nvmetest.Buffer(ctrl, 4096) as rbuf:
+        vns1.write(qw, wbuf, lba, 8).waitdone()
+        vns1.write(qw, wbuf, lba, 8)        # new data; its completion is left unreaped
+        time.sleep(0.3)                     # so the device has surely written it
+        reaping = []
+
+        def reap_later():
+            time.sleep(0.5)
+            reaping.append(time.monotonic())
+            qw.waitdone()
+
+        t = threading.Thread(target=reap_later)
+        t.start()
+        try:
+            vns1.read(qr, rbuf, lba, 8).waitdone()   # 07/81 if checked against the old CRCs
+            read_done = time.monotonic()
+        finally:
+            t.join()
+        assert reaping and read_done > reaping[0]
+
+
+def test_four_concurrent_verified_readers_clean(vns1):
+    start, end = 81920, 81920 + 4096
+    _fill(vns1, start, end)
+    readers = nvmetest.ioworker_group([
+        vns1.ioworker(io_size=8, read_percentage=100, verify=True, time=1,
+                      region_start=start, region_end=end, qdepth=8) for _ in range(4)])
+    for w in readers:
+        r = w.close()
+        assert r.error == 0, r.error_cmd
+        assert r.io_count_read > 0 and r.io_count == r.io_count_read
 
 
 def test_verify_needs_verified_namespace(ns1):

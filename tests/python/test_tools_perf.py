@@ -4,12 +4,16 @@
 nvmetest1 is a 1 TiB null namespace (fast; never verified), nvmetest0's namespace 1 a
 1 GiB file-backed one (for --verify). Every run passes --init (Number of Queues)."""
 import json
+import os
+import pty
+import re
+import subprocess
 import time
 
 import pytest
 
 import nvmetest
-from conftest import nvmetest as tool
+from conftest import TOOL, nvmetest as tool
 from io_helpers import NS1_LBA_SIZE
 
 PCTS = {"50", "90", "99", "99.9", "99.99"}
@@ -51,6 +55,34 @@ def test_randread_count_json(bdfs):
     assert sum(b["count"] for b in out["histogram"]) == 2000
 
 
+def test_live_line_on_a_terminal(bdfs):
+    # stdout a pseudo-terminal: a progress line each second, with the rates
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([str(TOOL), "perf", "nvmetest1", "--rw", "randread", "--bs", "4k",
+                             "--qd", "8", "--time", "3", "--init"],
+                            stdout=slave, stderr=subprocess.PIPE, text=True)
+    os.close(slave)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:     # EIO: the tool closed the terminal
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.close(master)
+    assert proc.wait(timeout=60) == 0, proc.stderr.read()
+    lines = [x for x in out.decode(errors="replace").split("\r") if x.startswith("\033[Kperf:")]
+    assert lines, out
+    m = re.match(r"\033\[Kperf: (\d+) s, (\d+) IOPS, ([\d.]+) MB/s, lat avg ([\d.]+) us "
+                 r"max (\d+) us, (\d+) s left", lines[0])
+    assert m, lines[0]
+    iops, mbps = int(m.group(2)), float(m.group(3))
+    assert iops > 0 and abs(mbps - iops * 4096 / 1e6) <= 0.05 * mbps + 0.1
+    assert 0 < float(m.group(4)) <= int(m.group(5))
+
+
 def test_time_stops_in_time(bdfs):
     t0 = time.monotonic()
     out, _ = perf_json("nvmetest1", "--rw", "randwrite", "--bs", "4k", "--qd", "16",
@@ -59,6 +91,13 @@ def test_time_stops_in_time(bdfs):
     assert 2 <= took < 20, took
     assert 1.9 <= out["total"]["duration_s"] <= 3
     assert out["total"]["writes"] > 0 and out["total"]["error"] is None
+
+
+def test_iops_consistency_per_worker(bdfs):
+    out, _ = perf_json("nvmetest1", "--rw", "randread", "--bs", "4k", "--qd", "8",
+                       "--time", "3")
+    assert 0 < out["results"][0]["iops_consistency"] <= 1
+    assert out["total"]["iops_consistency"] is None     # the workers' seconds are not summed
 
 
 def test_two_workers_sequential(bdfs):
@@ -102,7 +141,7 @@ def test_write_then_verified_read_is_clean(clean_table):
     (["--rw", "sideways"], "--rw: 'sideways'"),
     (["--bs", "4x"], "--bs"),
     (["--bs", "1000"], "not a multiple of the LBA size"),
-    (["--qd", "1"], "--qd"),
+    (["--qd", "0"], "--qd"),
     (["--rwmix", "30"], "--rwmix goes with --rw randrw"),
     (["--region", "10"], "--region"),
     (["--region", "0:0x20000000000"], "beyond the namespace"),

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * lib/ioworker.c, the parts that need no device: pynvme's defaults, NULL
- * handling, latency percentiles from the microsecond histogram. (Parameter
+ * lib/ioworker.c and ioworker_stats.c, the parts that need no device:
+ * pynvme's defaults, NULL handling, latency percentiles from the
+ * microsecond histogram, IOPS consistency from the IOs per second. (Parameter
  * checks need a namespace: tests/kmod/test_lib_ioworker.c.)
  */
 #include <nvmetest/ioworker.h>
@@ -25,7 +26,9 @@ START_TEST(test_args_init_is_pynvme_defaults)
 	ck_assert_uint_eq(a.flags, 0);
 	ck_assert_uint_eq(a.io_count, 0);
 	ck_assert_uint_eq(a.time_ms, 0);
-	ck_assert_uint_eq(a.rsvd[3], 0);
+	ck_assert_ptr_null(a.io_sequence);
+	ck_assert_uint_eq(a.io_sequence_len, 0);
+	ck_assert_uint_eq(a.rsvd[1], 0);
 	nvt_ioworker_args_init(NULL);	/* no crash */
 }
 END_TEST
@@ -91,6 +94,46 @@ START_TEST(test_percentiles_from_histogram)
 }
 END_TEST
 
+START_TEST(test_iops_consistency_from_io_per_second)
+{
+	uint64_t ips[2001];
+	struct nvt_ioworker_result r;
+	double c;
+	unsigned int i;
+
+	memset(&r, 0, sizeof(r));
+	ck_assert_int_eq(nvt_ioworker_iops_consistency(&r, &c), -ENODATA);
+	ck_assert_int_eq(nvt_ioworker_iops_consistency(NULL, &c), -EINVAL);
+	ck_assert_int_eq(nvt_ioworker_iops_consistency(&r, NULL), -EINVAL);
+	r.io_per_second = ips;
+
+	/* 4 whole seconds 100, 100, 50, 150 and a partial one (left out) */
+	ips[0] = 100, ips[1] = 100, ips[2] = 50, ips[3] = 150, ips[4] = 3;
+	r.seconds = 5;
+	r.duration_ns = 4300000000ULL;
+	ck_assert_int_eq(nvt_ioworker_iops_consistency(&r, &c), 0);
+	ck_assert_double_eq_tol(c, 50.0 / 100.0, 1e-12);
+
+	/* under 2 whole seconds: nothing to say */
+	r.duration_ns = 1900000000ULL;
+	ck_assert_int_eq(nvt_ioworker_iops_consistency(&r, &c), -ENODATA);
+
+	/* 2000 seconds at 1000 IOPS but the 2 slowest at 10 and 20: the 99.9th
+	 * percentile slowest is the third slowest (index 2000 / 1000) */
+	for (i = 0; i < 2000; i++)
+		ips[i] = 1000;
+	ips[7] = 10, ips[1500] = 20, ips[900] = 900;
+	r.seconds = 2000;
+	r.duration_ns = 2000ULL * 1000000000ULL;
+	ck_assert_int_eq(nvt_ioworker_iops_consistency(&r, &c), 0);
+	ck_assert_double_eq_tol(c, 900.0 / ((1000.0 * 1997 + 10 + 20 + 900) / 2000), 1e-12);
+
+	/* nothing completed */
+	memset(ips, 0, sizeof(ips));
+	ck_assert_int_eq(nvt_ioworker_iops_consistency(&r, &c), -ENODATA);
+}
+END_TEST
+
 static Suite *ioworker_suite(void)
 {
 	Suite *s = suite_create("ioworker");
@@ -99,6 +142,7 @@ static Suite *ioworker_suite(void)
 	tcase_add_test(tc, test_args_init_is_pynvme_defaults);
 	tcase_add_test(tc, test_null_arguments);
 	tcase_add_test(tc, test_percentiles_from_histogram);
+	tcase_add_test(tc, test_iops_consistency_from_io_per_second);
 	suite_add_tcase(s, tc);
 	return s;
 }
