@@ -29,6 +29,7 @@
 #define ARGS_MAX_LEN		1024
 #define POLL_STEP_MS		100	/* how often the PCI bus is looked at */
 #define BUSY_RETRY_MS		50
+#define UNPLUG_RETRY_MS		15000	/* device_del again after this long */
 
 /* One line of the controller table. */
 struct vm_ctrl {
@@ -320,13 +321,18 @@ static int qmp_open(const char *fn, struct qmp *q)
 	return ret;
 }
 
-/* Wait until @bdf is (@present) or is not on the guest's PCI bus, and for q->deleted. */
-static int wait_bus(const char *fn, struct qmp *q, const char *bdf, bool present)
+/*
+ * Wait until @bdf is (@present) or is not on the guest's PCI bus, and for
+ * q->deleted, until @until (ms, at most q->deadline, which alone is logged).
+ */
+static int wait_bus(const char *fn, struct qmp *q, const char *bdf, bool present, int64_t until)
 {
 	int ret;
 
 	while (on_bus(bdf) != present || (q->watch_id && !q->deleted)) {
-		if (now_ms() >= q->deadline) {
+		if (now_ms() >= until) {
+			if (until < q->deadline)
+				return -ETIMEDOUT;
 			nvt__err("%s: %s did not %s the PCI bus within %d s", fn, bdf,
 				 present ? "come back on" : "leave", NVT_VM_TIMEOUT_MS / 1000);
 			return -ETIMEDOUT;
@@ -341,6 +347,29 @@ static int wait_bus(const char *fn, struct qmp *q, const char *bdf, bool present
 			see(q, q->line);
 	}
 	return 0;
+}
+
+/*
+ * device_del asks the guest to eject the function (ACPI hot-plug). Under
+ * load the 6.1 guest was seen to leave a request unanswered for minutes:
+ * ask again every UNPLUG_RETRY_MS (an error of a repeated request, such as
+ * QEMU saying the unplug is under way, changes nothing).
+ */
+static int unplug(const char *fn, struct qmp *q, const char *args, const char *bdf)
+{
+	int64_t until;
+	int ret = qmp_exec(fn, q, "device_del", args, NULL);
+
+	while (!ret) {
+		until = now_ms() + UNPLUG_RETRY_MS;
+		ret = wait_bus(fn, q, bdf, false, until < q->deadline ? until : q->deadline);
+		if (ret != -ETIMEDOUT || until >= q->deadline)
+			break;
+		nvt__debug("%s: %s still on the PCI bus: device_del again", fn, bdf);
+		qmp_exec(fn, q, "device_del", args, NULL);
+		ret = 0;
+	}
+	return ret;
 }
 
 enum vm_op { VM_POWEROFF, VM_POWERON, VM_SMART_WARNING };
@@ -368,12 +397,11 @@ static int vm_call(const char *fn, const char *name, enum vm_op op, unsigned int
 	case VM_POWEROFF:
 		q.watch_id = c.id;
 		snprintf(args, sizeof(args), "{\"id\": \"%s\"}", c.id);
-		ret = qmp_exec(fn, &q, "device_del", args, NULL) ?:
-		      wait_bus(fn, &q, c.bdf, false);
+		ret = unplug(fn, &q, args, c.bdf);
 		break;
 	case VM_POWERON:
 		ret = qmp_exec(fn, &q, "device_add", c.args, NULL) ?:
-		      wait_bus(fn, &q, c.bdf, true);
+		      wait_bus(fn, &q, c.bdf, true, q.deadline);
 		break;
 	case VM_SMART_WARNING:
 		snprintf(args, sizeof(args),
