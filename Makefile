@@ -52,7 +52,7 @@ TOOL       := $(O)/bin/nvmetest
 
 FORCE:
 
-.PHONY: FORCE all deps kmod kmod-all tests check unit unit-asan demo bench install dkms-install dkms-check clean
+.PHONY: FORCE all deps kmod kmod-all tests check unit unit-asan demo bench install install-python dkms-install dkms-check clean
 
 all: $(LIBSO) $(TOOL) $(O)/lib/libnvmetest.pc
 
@@ -142,7 +142,7 @@ $(O)/tests/bench/iow_bench: tests/bench/iow_bench.c $(LIBSO)
 bench: all $(O)/tests/bench/iow_bench
 	$(Q)tests/bench/run
 
-install: all
+install: all install-python
 	$(Q)install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig \
 		$(DESTDIR)$(INCDIR)/nvmetest $(DESTDIR)$(PYDIR)
 	$(Q)install -m 0755 $(LIBSO) $(DESTDIR)$(LIBDIR)/
@@ -151,9 +151,24 @@ install: all
 	$(Q)install -m 0644 $(O)/lib/libnvmetest.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
 	$(Q)install -m 0644 include/nvmetest/*.h $(DESTDIR)$(INCDIR)/nvmetest/
 	$(Q)install -m 0755 $(TOOL) $(DESTDIR)$(BINDIR)/
-	$(Q)cp -r pybind/nvmetest $(DESTDIR)$(PYDIR)/
-	$(Q)find $(DESTDIR)$(PYDIR)/nvmetest -name __pycache__ -prune -exec rm -rf {} +
 	$(Q)if [ -z "$(DESTDIR)" ]; then ldconfig; fi
+
+# The Python packages nvmetest and nvme, and a dist-info whose entry point makes
+# pytest load the nvme plugin (fixtures, --pciaddr) in any folder.
+PYDIST := $(DESTDIR)$(PYDIR)/nvmetest-$(VERSION).dist-info
+
+install-python:
+	$(Q)rm -rf $(DESTDIR)$(PYDIR)/nvmetest $(DESTDIR)$(PYDIR)/nvme \
+		$(DESTDIR)$(PYDIR)/nvmetest-*.dist-info
+	$(Q)install -d $(DESTDIR)$(PYDIR) $(PYDIST)
+	$(Q)cp -r pybind/nvmetest pybind/nvme $(DESTDIR)$(PYDIR)/
+	$(Q)find $(DESTDIR)$(PYDIR)/nvmetest $(DESTDIR)$(PYDIR)/nvme -name __pycache__ -prune \
+		-exec rm -rf {} +
+	$(Q)printf 'Metadata-Version: 2.1\nName: nvmetest\nVersion: $(VERSION)\nSummary: %s\n' \
+		'NVMe SSD testing: ctypes binding, pynvme-compatible nvme module, pytest plugin' \
+		> $(PYDIST)/METADATA
+	$(Q)printf '[pytest11]\nnvmetest = nvme.pytest_plugin\n' > $(PYDIST)/entry_points.txt
+	$(Q)printf 'nvme\nnvmetest\n' > $(PYDIST)/top_level.txt
 
 # DKMS: the module source goes to /usr/src/nvmetest-$(VERSION).
 DKMS_FILES := Kbuild kmod include dkms.conf VERSION
