@@ -79,8 +79,17 @@ class Namespace:
         return self._nvme.nvt.latest_cdw0
 
     def verify_enable(self, enable=True):
-        """Switch data verification on (or off). Returns True."""
-        return self._nvt.verify_enable(enable)
+        """Switch data verification on (or off). Returns True.
+
+        Switched on, it starts from nothing known, as a new pynvme Namespace
+        does: nvmetest keeps what was written for as long as the controller
+        is bound, and for every process, so this forgets it (an LBA nobody
+        wrote since is read unchecked, never reported falsely)."""
+        was_on = self._nvt.verify_enabled
+        ret = self._nvt.verify_enable(enable)
+        if enable and not was_on:
+            self._nvt.verify_reset()
+        return ret
 
     # ---- IO commands ----
 

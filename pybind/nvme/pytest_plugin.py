@@ -11,8 +11,7 @@
 Fixtures: pciaddr (session: --pciaddr, or the first controller bound to
 nvmetest), pcie, nvme0, nvme0n1, qpair (depth 64), buf (session: a 4 KiB
 Buffer, see nvme.buffer for how it follows the controllers), verify
-(data verification of nvme0n1 on, from a clean
-slate), aer (a function registering an AER
+(data verification of nvme0n1 on), aer (a function registering an AER
 callback). Every test gets a random seed (--nvme-seed to choose it), logged
 and passed to nvme.srand(); it is also the test's user property "seed".
 Disable the plugin with `-p no:nvmetest`, e.g. next to pynvme's own conftest.py.
@@ -112,12 +111,9 @@ def buf():
 
 @pytest.fixture
 def verify(nvme0n1):
-    """Data verification of nvme0n1 on for the test, starting from nothing known:
-    nvmetest keeps what was written for as long as the controller is bound (pynvme
-    for as long as its Namespace), so the fixture forgets what earlier tests wrote."""
-    ret = nvme0n1.verify_enable(True)
-    nvme0n1.nvt.verify_reset()
-    return ret
+    """Data verification of nvme0n1 on for the test (from nothing known, see
+    Namespace.verify_enable)."""
+    return nvme0n1.verify_enable(True)
 
 
 @pytest.fixture

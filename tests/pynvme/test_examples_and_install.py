@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
 """The examples under pybind/examples run as they are, and `make install` gives a
-pytest that loads the nvme plugin in any folder."""
+pytest that loads the nvme plugin in any folder (one pytest run covers the example
+test file, the README's example, the default --pciaddr and the seed)."""
 import os
 import subprocess
 import sys
@@ -10,34 +11,42 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "pybind" / "examples"
-SCRIPTS = sorted(p.name for p in EXAMPLES.glob("*.py") if not p.name.startswith("test_"))
+
+EXPECTED = {
+    "identify.py": ["QEMU NVMe Ctrl, serial NVT00000000", "namespace 2: 65536 LBAs of 4096 bytes"],
+    "write_read_verify.py": ["after a raw write to LBA 3: ERROR status: 07/81", "error 0"],
+}
+
+ADDR_AND_SEED_TEST = """
+import random
+
+def test_addr(pciaddr, nvme0):
+    print('ADDR', pciaddr, nvme0.addr)
+    assert nvme0.id_data(1, 0) == 0x1b36
+
+def test_seed(request):
+    assert dict(request.node.user_properties)['seed'] == 0x1234
+    print('RANDOM', random.random())
+"""
 
 
-def run(args, cwd, env, timeout=240):
+def run(args, cwd, env, timeout=300):
     return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True,
                           timeout=timeout)
 
 
-@pytest.fixture
-def repo_env():
-    return dict(os.environ, PYTHONPATH=str(REPO / "pybind"))
+def test_every_example_script_is_checked():
+    assert sorted(p.name for p in EXAMPLES.glob("*.py")
+                  if not p.name.startswith("test_")) == sorted(EXPECTED)
 
 
-@pytest.mark.parametrize("script", SCRIPTS)
-def test_example_script_runs(script, pciaddr, repo_env, tmp_path):
-    res = run([sys.executable, str(EXAMPLES / script), pciaddr], tmp_path, repo_env)
+@pytest.mark.parametrize("script", sorted(EXPECTED))
+def test_example_script_runs_and_prints_what_it_found(script, pciaddr, tmp_path):
+    env = dict(os.environ, PYTHONPATH=str(REPO / "pybind"))
+    res = run([sys.executable, str(EXAMPLES / script), pciaddr], tmp_path, env)
     assert res.returncode == 0, res.stdout + res.stderr
-    assert res.stdout
-
-
-def test_example_scripts_print_what_they_found(pciaddr, repo_env, tmp_path):
-    out = run([sys.executable, str(EXAMPLES / "identify.py"), pciaddr], tmp_path,
-              repo_env).stdout
-    assert "QEMU NVMe Ctrl, serial NVT00000000" in out
-    assert "namespace 2: 65536 LBAs of 4096 bytes" in out
-    out = run([sys.executable, str(EXAMPLES / "write_read_verify.py"), pciaddr], tmp_path,
-              repo_env).stdout
-    assert "ERROR status: 07/81" in out and "error 0" in out
+    for text in EXPECTED[script]:
+        assert text in res.stdout
 
 
 @pytest.fixture(scope="module")
@@ -55,53 +64,33 @@ def installed(tmp_path_factory):
 def installed_pytest(site, cwd, *args):
     env = dict(os.environ, PYTHONPATH=str(site), NVT_LIB=str(REPO / "build" / "lib"))
     env.pop("PYTEST_ADDOPTS", None)
-    return run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args], cwd,
-               env)
+    return run([sys.executable, "-m", "pytest", "-q", "-s", "-p", "no:cacheprovider", *args],
+               cwd, env)
 
 
-def test_installed_plugin_runs_a_pynvme_test_file_in_another_folder(installed, pciaddr,
-                                                                    tmp_path):
-    (tmp_path / "test_mine.py").write_text((EXAMPLES / "test_pynvme_style.py").read_text())
-    res = installed_pytest(installed, tmp_path, f"--pciaddr={pciaddr}", "test_mine.py")
-    assert res.returncode == 0 and "4 passed" in res.stdout, res.stdout + res.stderr
-
-
-def test_installed_plugin_finds_the_first_controller_without_pciaddr(installed, tmp_path):
-    (tmp_path / "test_addr.py").write_text(
-        "def test_addr(pciaddr, nvme0):\n"
-        "    print('ADDR', pciaddr, nvme0.addr)\n"
-        "    assert nvme0.id_data(1, 0) == 0x1b36\n")
-    res = installed_pytest(installed, tmp_path, "-s", "test_addr.py")
-    assert res.returncode == 0 and "1 passed" in res.stdout, res.stdout + res.stderr
-    assert "ADDR 0000:0" in res.stdout
-
-
-def test_installed_plugin_is_the_nvmetest_entry_point(installed, tmp_path):
-    (tmp_path / "test_fixture.py").write_text("def test_f(nvme0):\n    pass\n")
-    res = installed_pytest(installed, tmp_path, "-p", "no:nvmetest", "test_fixture.py")
-    assert res.returncode != 0 and "fixture 'nvme0' not found" in res.stdout
-
-
-def test_seed_is_logged_and_can_be_chosen(installed, pciaddr, tmp_path):
-    (tmp_path / "test_seed.py").write_text(
-        "import random\n"
-        "def test_seed(request):\n"
-        "    assert dict(request.node.user_properties)['seed'] == 0x1234\n"
-        "    print('RANDOM', random.random())\n")
-    outs = []
-    for _ in range(2):
-        res = installed_pytest(installed, tmp_path, "-s", "--nvme-seed=0x1234",
-                               "--log-cli-level=INFO", "test_seed.py")
-        assert res.returncode == 0, res.stdout + res.stderr
-        assert "random seed of test_seed.py::test_seed: 0x1234" in res.stdout
-        outs.append([ln for ln in res.stdout.splitlines() if "RANDOM" in ln])
-    assert outs[0] == outs[1]
-
-
-def test_readme_pynvme_example_runs_with_the_installed_plugin(installed, pciaddr, tmp_path):
+def readme_example():
     text = (REPO / "README.md").read_text()
     section = text[text.index("## pynvme scripts"):]
     code = section[section.index("```python\n") + 10:]
-    (tmp_path / "my_test.py").write_text(code[:code.index("```")])
-    res = installed_pytest(installed, tmp_path, f"--pciaddr={pciaddr}", "my_test.py")
-    assert res.returncode == 0 and "2 passed" in res.stdout, res.stdout + res.stderr
+    return code[:code.index("```")]
+
+
+def test_installed_plugin_runs_pynvme_test_files_in_another_folder(installed, tmp_path):
+    (tmp_path / "test_example.py").write_text((EXAMPLES / "test_pynvme_style.py").read_text())
+    (tmp_path / "my_test.py").write_text(readme_example())
+    (tmp_path / "test_addr_seed.py").write_text(ADDR_AND_SEED_TEST)
+    res = installed_pytest(installed, tmp_path, "--nvme-seed=0x1234", "--log-cli-level=INFO",
+                           "test_example.py", "my_test.py", "test_addr_seed.py")
+    out = res.stdout
+    assert res.returncode == 0 and "8 passed" in out, out + res.stderr
+    assert "ADDR 0000:0" in out                 # no --pciaddr: the first bound controller
+    assert "random seed of test_addr_seed.py::test_seed: 0x1234" in out
+    again = installed_pytest(installed, tmp_path, "-p", "no:nvmetest", "test_addr_seed.py")
+    assert "fixture 'pciaddr' not found" in again.stdout     # the entry point's name
+    again = installed_pytest(installed, tmp_path, "--nvme-seed=0x1234",
+                             "test_addr_seed.py::test_seed")
+    assert again.returncode == 0
+
+    def randoms(text):
+        return [ln for ln in text.splitlines() if ln.lstrip(".").startswith("RANDOM")]
+    assert randoms(out) and randoms(out) == randoms(again.stdout)
