@@ -19,7 +19,9 @@ class Queue:
     @contextlib.contextmanager
     def _waitdone(self, expected):
         """Around waitdone(): a second one from a completion callback gets nvmetest's
-        refusal (OSError EDEADLK) instead of taking the completions the outer waits for."""
+        refusal (OSError EDEADLK) instead of taking the completions the outer waits for.
+        The completions reaped count as waited for, also when the wait raises (a
+        timeout): the next waitdone() waits for new ones."""
         expected = check_count(expected)
         if self._waiting:
             self._nvt.waitdone(expected)        # raises: called from a callback
@@ -28,6 +30,7 @@ class Queue:
             yield expected
         finally:
             self._waiting = False
+            self._completed.take(min(self._completed.n, expected))
 
     def _adapt(self, cb, verify_detail=None):
         """The nvmetest callback of one command of this queue (see _cpl.adapt)."""

@@ -38,6 +38,7 @@ def _init_hook(ref, func):
 
 
 def _aer_counter(ref):
+    """Counts AER completions on the controller, without keeping it alive."""
     def count():
         ctrl = ref()
         if ctrl is not None:
@@ -216,7 +217,6 @@ class Controller(Queue):
                                        "(no command outstanding)")
                 time.sleep(AER_POLL_S)
                 reap(nvc.waitdone, 0)       # what has completed: AERs
-            done.take(expected)
         return nvc.latest_cdw0
 
     # ---- admin commands ----
@@ -230,9 +230,10 @@ class Controller(Queue):
 
     def send_cmd(self, opcode, buf=None, nsid=0, cdw10=0, cdw11=0, cdw12=0, cdw13=0, cdw14=0,
                  cdw15=0, cb=None):
-        """Any admin command, legal or not."""
+        """Any admin command, legal or not, with the controller's timeout (also an
+        Asynchronous Event Request: pynvme's waitdone() times out on it too)."""
         return self._send(self._nvt.send_cmd, opcode, self._buf(buf), nsid, cdw10, cdw11,
-                          cdw12, cdw13, cdw14, cdw15, cb=cb)
+                          cdw12, cdw13, cdw14, cdw15, timeout_ms=self._nvt.timeout, cb=cb)
 
     def abort(self, cid, sqid=0, cb=None):
         """Abort (08h) command @cid of queue @sqid."""

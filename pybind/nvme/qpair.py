@@ -49,7 +49,6 @@ class Qpair(Queue):
                     raise RuntimeError(f"qpair {self.sqid}: waitdone({expected}) but only "
                                        f"{done.n} command(s) completed or outstanding")
                 reap(nvq.waitdone, n)
-            done.take(expected)
         return nvq.latest_cdw0
 
     def msix_clear(self):

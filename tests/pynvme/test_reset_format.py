@@ -28,24 +28,30 @@ def test_qpair_left_over_a_reset_raises_instead_of_corrupting(nvme0, nvme0n1, bu
     q.delete()
 
 
+def pynvme_init(nvme0, steps, aer=True):
+    """An init sequence written as pynvme scripts write theirs."""
+    nvme0[0x14] = 0
+    while nvme0[0x1c] & 1:
+        time.sleep(0.001)
+    nvme0.init_adminq()
+    nvme0[0x14] = 0x00460001
+    while not nvme0[0x1c] & 1:
+        time.sleep(0.001)
+    nvme0.identify(d.Buffer(4096)).waitdone()
+    nvme0.init_ns()
+    nvme0.setfeatures(0x7, cdw11=0x00030003).waitdone()
+    cdw0 = nvme0.getfeatures(0x7).waitdone()        # QEMU: the 16 it allows
+    nvme0.init_queues(cdw0)
+    if aer:
+        nvme0.aer()
+    steps.append(cdw0)
+
+
 def test_custom_init_function_as_in_pynvme(pcie):
     steps = []
 
     def nvme_init(nvme0):
-        nvme0[0x14] = 0
-        while nvme0[0x1c] & 1:
-            time.sleep(0.001)
-        nvme0.init_adminq()
-        nvme0[0x14] = 0x00460001
-        while not nvme0[0x1c] & 1:
-            time.sleep(0.001)
-        nvme0.identify(d.Buffer(4096)).waitdone()
-        nvme0.init_ns()
-        nvme0.setfeatures(0x7, cdw11=0x00030003).waitdone()
-        cdw0 = nvme0.getfeatures(0x7).waitdone()    # QEMU: the 16 it allows
-        nvme0.init_queues(cdw0)
-        nvme0.aer()
-        steps.append(cdw0)
+        pynvme_init(nvme0, steps)
 
     nvme0 = d.Controller(pcie, nvme_init)
     try:
@@ -58,6 +64,19 @@ def test_custom_init_function_as_in_pynvme(pcie):
             q.delete()
         nvme0.reset()                           # runs the init again
         assert len(steps) == 2
+    finally:
+        nvme0.close()
+
+
+def test_command_the_device_never_completes_raises_timeout_error(pcie):
+    steps = []
+    nvme0 = d.Controller(pcie, lambda n: pynvme_init(n, steps, aer=False))
+    try:
+        nvme0.timeout = 300
+        with pytest.raises(TimeoutError):
+            nvme0.send_cmd(0x0c).waitdone()         # an AER with no event to report
+        nvme0.timeout = 10000
+        assert nvme0.getfeatures(7).waitdone() == 0x000f000f
     finally:
         nvme0.close()
 
