@@ -54,7 +54,7 @@ all: $(LIBSO) $(TOOL) $(O)/lib/libnvmetest.pc
 
 FORCE:
 
-.PHONY: FORCE all deps kmod kmod-all tests check unit unit-asan demo bench install dkms-install dkms-check clean
+.PHONY: FORCE all deps kmod kmod-all tests check unit unit-asan demo bench install install-python dkms-install dkms-check clean
 
 deps:
 	$(Q)missing=$$(for p in $(DEB_PACKAGES); do \
@@ -148,7 +148,7 @@ $(O)/tests/bench/verify_cost: tests/bench/verify_cost.c $(LIB_OBJS)
 bench: all $(O)/tests/bench/iow_bench $(O)/tests/bench/verify_cost
 	$(Q)tests/bench/run
 
-install: all
+install: all install-python
 	$(Q)install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig \
 		$(DESTDIR)$(INCDIR)/nvmetest $(DESTDIR)$(PYDIR)
 	$(Q)install -m 0755 $(LIBSO) $(DESTDIR)$(LIBDIR)/
@@ -157,9 +157,24 @@ install: all
 	$(Q)install -m 0644 $(O)/lib/libnvmetest.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
 	$(Q)install -m 0644 include/nvmetest/*.h $(DESTDIR)$(INCDIR)/nvmetest/
 	$(Q)install -m 0755 $(TOOL) $(DESTDIR)$(BINDIR)/
-	$(Q)cp -r pybind/nvmetest $(DESTDIR)$(PYDIR)/
-	$(Q)find $(DESTDIR)$(PYDIR)/nvmetest -name __pycache__ -prune -exec rm -rf {} +
 	$(Q)if [ -z "$(DESTDIR)" ]; then ldconfig; fi
+
+# The Python packages nvmetest and nvme, and a dist-info whose entry point makes
+# pytest load the nvme plugin (fixtures, --pciaddr) in any folder.
+PYDIST := $(DESTDIR)$(PYDIR)/nvmetest-$(VERSION).dist-info
+
+install-python:
+	$(Q)rm -rf $(DESTDIR)$(PYDIR)/nvmetest $(DESTDIR)$(PYDIR)/nvme \
+		$(DESTDIR)$(PYDIR)/nvmetest-*.dist-info
+	$(Q)install -d $(DESTDIR)$(PYDIR) $(PYDIST)
+	$(Q)cp -r pybind/nvmetest pybind/nvme $(DESTDIR)$(PYDIR)/
+	$(Q)find $(DESTDIR)$(PYDIR)/nvmetest $(DESTDIR)$(PYDIR)/nvme -name __pycache__ -prune \
+		-exec rm -rf {} +
+	$(Q)printf 'Metadata-Version: 2.1\nName: nvmetest\nVersion: $(VERSION)\nSummary: %s\n' \
+		'NVMe SSD testing: ctypes binding, pynvme-compatible nvme module, pytest plugin' \
+		> $(PYDIST)/METADATA
+	$(Q)printf '[pytest11]\nnvmetest = nvme.pytest_plugin\n' > $(PYDIST)/entry_points.txt
+	$(Q)printf 'nvme\nnvmetest\n' > $(PYDIST)/top_level.txt
 
 # DKMS: the module source goes to /usr/src/nvmetest-$(VERSION).
 DKMS_FILES := Kbuild kmod include dkms.conf VERSION
