@@ -31,6 +31,7 @@ from .ioworker import IOWorker
 from .namespace import Namespace
 from .pcie import Pcie
 from .qpair import Qpair
+from .subsystem import Subsystem
 
 
 def srand(seed):
@@ -41,6 +42,6 @@ def srand(seed):
     random.seed(seed)
 
 
-__all__ = ["Buffer", "Controller", "IOWorker", "Namespace", "Pcie", "Qpair", "srand",
+__all__ = ["Buffer", "Controller", "IOWorker", "Namespace", "Pcie", "Qpair", "Subsystem", "srand",
            "NamespaceCreationError", "NamespaceDeletionError", "NvmeDeletionError",
            "NvmeEnumerateError", "QpairCreationError", "QpairDeletionError"]

@@ -65,5 +65,32 @@ class Pcie:
         """The offset of standard capability @cap_id, or None if the function has none."""
         return self._nvt.cap_offset(cap_id)
 
+    @property
+    def aspm(self):
+        """ASPM Control of the function's Link Control: 0 off, 1 L0s, 2 L1, 3 both."""
+        return self._nvt.aspm
+
+    @aspm.setter
+    def aspm(self, value):
+        self._nvt.aspm = value
+
+    @property
+    def power_state(self):
+        """PCI power state: 0 (D0) or 3 (D3hot)."""
+        return self._nvt.power_state
+
+    @power_state.setter
+    def power_state(self, value):
+        self._nvt.power_state = value
+
+    def reset(self):
+        """Hot reset (secondary bus reset of the upstream port); call
+        Controller.reset() afterwards, as in pynvme."""
+        self._nvt.reset("hot")
+
+    def flr(self):
+        """Function level reset; call Controller.reset() afterwards."""
+        self._nvt.reset("flr")
+
     def __repr__(self):
         return "<Pcie closed>" if self._nvt.closed else f"<Pcie {self.addr}>"

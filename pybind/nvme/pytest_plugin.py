@@ -9,7 +9,7 @@
         assert buf.data(1, 0) == nvme0.id_data(1, 0)
 
 Fixtures: pciaddr (session: --pciaddr, or the first controller bound to
-nvmetest), pcie, nvme0, nvme0n1, qpair (depth 64), buf (session: a 4 KiB
+nvmetest), pcie, nvme0, nvme0n1, subsystem, qpair (depth 64), buf (session: a 4 KiB
 Buffer, see nvme.buffer for how it follows the controllers), verify
 (data verification of nvme0n1 on), aer (a function registering an AER
 callback). Every test gets a random seed (--nvme-seed to choose it), logged
@@ -92,6 +92,11 @@ def pcie(pciaddr):
 @pytest.fixture
 def nvme0(pcie):
     yield from _closing(d.Controller(pcie))
+
+
+@pytest.fixture
+def subsystem(nvme0):
+    yield from _closing(d.Subsystem(nvme0))
 
 
 @pytest.fixture
