@@ -181,6 +181,46 @@ void nvtk_zap_mappings(struct nvtk_ctrl *ctrl, u64 offset, u64 len)
 	mutex_unlock(&ctrl->files_mutex);
 }
 
+/**
+ * nvtk_vm_no_split() - vm_operations_struct.may_split of every mapping of
+ *	the module: one mapping holds one reference, so no partial munmap or
+ *	mprotect.
+ * @vma: the mapping.
+ * @addr: where it would be split.
+ *
+ * Return: -EINVAL.
+ */
+int nvtk_vm_no_split(struct vm_area_struct *vma, unsigned long addr)
+{
+	return -EINVAL;
+}
+
+/**
+ * nvtk_ctrl_vm_open() - a mapping whose memory the controller owns (a copy
+ *	made by fork or mremap) takes its own reference on the controller.
+ * @vma: the mapping; vm_private_data is the controller.
+ */
+void nvtk_ctrl_vm_open(struct vm_area_struct *vma)
+{
+	nvtk_ctrl_get(vma->vm_private_data);
+}
+
+/**
+ * nvtk_ctrl_vm_close() - such a mapping goes: drop its reference.
+ * @vma: the mapping; vm_private_data is the controller.
+ */
+void nvtk_ctrl_vm_close(struct vm_area_struct *vma)
+{
+	nvtk_ctrl_put(vma->vm_private_data);
+}
+
+/* Mappings of memory the controller owns, without a fault handler. */
+const struct vm_operations_struct nvtk_ctrl_vm_ops = {
+	.open		= nvtk_ctrl_vm_open,
+	.close		= nvtk_ctrl_vm_close,
+	.may_split	= nvtk_vm_no_split,
+};
+
 static struct nvtk_ctrl *nvtk_ctrl_get_by_minor(int minor)
 {
 	struct nvtk_ctrl *ctrl;

@@ -186,28 +186,6 @@ long nvtk_ioctl_map_cmdlog(struct nvtk_file *nf,
 	return 0;
 }
 
-/* A mapping holds a reference on the controller, which owns the memory. */
-static void nvtk_cmdlog_vm_open(struct vm_area_struct *vma)
-{
-	nvtk_ctrl_get(vma->vm_private_data);
-}
-
-static void nvtk_cmdlog_vm_close(struct vm_area_struct *vma)
-{
-	nvtk_ctrl_put(vma->vm_private_data);
-}
-
-static int nvtk_cmdlog_vm_may_split(struct vm_area_struct *vma, unsigned long addr)
-{
-	return -EINVAL;
-}
-
-static const struct vm_operations_struct nvtk_cmdlog_vm_ops = {
-	.open		= nvtk_cmdlog_vm_open,
-	.close		= nvtk_cmdlog_vm_close,
-	.may_split	= nvtk_cmdlog_vm_may_split,
-};
-
 /**
  * nvtk_cmdlog_mmap() - map (part of) a command log, read-only.
  * @nf: the file.
@@ -236,7 +214,7 @@ int nvtk_cmdlog_mmap(struct nvtk_file *nf, struct vm_area_struct *vma)
 	ret = remap_vmalloc_range(vma, ctrl->cmdlog, pgoff);
 	if (ret)
 		return ret;
-	vma->vm_ops = &nvtk_cmdlog_vm_ops;
+	vma->vm_ops = &nvtk_ctrl_vm_ops;
 	vma->vm_private_data = ctrl;
 	nvtk_ctrl_get(ctrl);
 	return 0;

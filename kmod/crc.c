@@ -315,22 +315,17 @@ static void nvtk_crc_vm_close(struct vm_area_struct *vma)
 	nvtk_crc_put(vma->vm_private_data);
 }
 
-static int nvtk_crc_vm_may_split(struct vm_area_struct *vma, unsigned long addr)
-{
-	return -EINVAL;
-}
-
 static const struct vm_operations_struct nvtk_crc_table_vm_ops = {
 	.open		= nvtk_crc_vm_open,
 	.close		= nvtk_crc_vm_close,
 	.fault		= nvtk_crc_fault,
-	.may_split	= nvtk_crc_vm_may_split,
+	.may_split	= nvtk_vm_no_split,
 };
 
 static const struct vm_operations_struct nvtk_crc_bitmap_vm_ops = {
 	.open		= nvtk_crc_vm_open,
 	.close		= nvtk_crc_vm_close,
-	.may_split	= nvtk_crc_vm_may_split,
+	.may_split	= nvtk_vm_no_split,
 };
 
 /**

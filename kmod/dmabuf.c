@@ -251,16 +251,10 @@ static void nvtk_buf_vm_close(struct vm_area_struct *vma)
 	nvtk_buf_put(vma->vm_private_data);
 }
 
-/* One mapping, one reference: no partial munmap or mprotect. */
-static int nvtk_buf_vm_may_split(struct vm_area_struct *vma, unsigned long addr)
-{
-	return -EINVAL;
-}
-
 static const struct vm_operations_struct nvtk_buf_vm_ops = {
 	.open		= nvtk_buf_vm_open,
 	.close		= nvtk_buf_vm_close,
-	.may_split	= nvtk_buf_vm_may_split,
+	.may_split	= nvtk_vm_no_split,
 };
 
 /**

@@ -355,28 +355,6 @@ void nvtk_irq_release_file(struct nvtk_file *nf)
 	}
 }
 
-/* A mapping of the counters holds the controller, which owns them. */
-static void nvtk_irq_vm_open(struct vm_area_struct *vma)
-{
-	nvtk_ctrl_get(vma->vm_private_data);
-}
-
-static void nvtk_irq_vm_close(struct vm_area_struct *vma)
-{
-	nvtk_ctrl_put(vma->vm_private_data);
-}
-
-static int nvtk_irq_vm_may_split(struct vm_area_struct *vma, unsigned long addr)
-{
-	return -EINVAL;
-}
-
-static const struct vm_operations_struct nvtk_irq_vm_ops = {
-	.open		= nvtk_irq_vm_open,
-	.close		= nvtk_irq_vm_close,
-	.may_split	= nvtk_irq_vm_may_split,
-};
-
 /**
  * nvtk_irq_mmap() - map (part of) the counter page, read-write, shared.
  * @nf: the file.
@@ -400,7 +378,7 @@ int nvtk_irq_mmap(struct nvtk_file *nf, struct vm_area_struct *vma)
 	if (ret)
 		return ret;
 	nvtk_vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
-	vma->vm_ops = &nvtk_irq_vm_ops;
+	vma->vm_ops = &nvtk_ctrl_vm_ops;
 	vma->vm_private_data = ctrl;
 	nvtk_ctrl_get(ctrl);
 	return 0;

@@ -389,6 +389,10 @@ void nvtk_ctrl_unlock(struct nvtk_ctrl *ctrl);
 void nvtk_ctrl_kill(struct nvtk_ctrl *ctrl);
 void nvtk_ctrl_mark_removed(struct nvtk_ctrl *ctrl);
 int nvtk_cdev_add(struct nvtk_ctrl *ctrl);
+int nvtk_vm_no_split(struct vm_area_struct *vma, unsigned long addr);
+void nvtk_ctrl_vm_open(struct vm_area_struct *vma);
+void nvtk_ctrl_vm_close(struct vm_area_struct *vma);
+extern const struct vm_operations_struct nvtk_ctrl_vm_ops;
 void nvtk_cdev_del(struct nvtk_ctrl *ctrl);
 
 /* pci.c */

@@ -361,21 +361,6 @@ static vm_fault_t nvtk_db_fault(struct vm_fault *vmf)
 	return ret;
 }
 
-static void nvtk_ctrl_vm_open(struct vm_area_struct *vma)
-{
-	nvtk_ctrl_get(vma->vm_private_data);
-}
-
-static void nvtk_ctrl_vm_close(struct vm_area_struct *vma)
-{
-	nvtk_ctrl_put(vma->vm_private_data);
-}
-
-static int nvtk_vm_no_split(struct vm_area_struct *vma, unsigned long addr)
-{
-	return -EINVAL;
-}
-
 static const struct vm_operations_struct nvtk_db_vm_ops = {
 	.open		= nvtk_ctrl_vm_open,
 	.close		= nvtk_ctrl_vm_close,

@@ -163,10 +163,7 @@ static int vt_reattach(struct nvt_ns *ns)
 	ret = vt_map(ns, 0);
 	/* Copy the pages that exist; the commands holding locks are gone. */
 	for (page = 0; !ret && page < old.nr_pages; page++) {
-		first = page * old.page_entries;
-		if (first >= old.nlba || !nvt__vtable_page_exists(&old, page))
-			continue;
-		n = old.nlba - first < old.page_entries ? old.nlba - first : old.page_entries;
+		n = nvt__vtable_page_lbas(&old, page, &first);
 		memcpy(ns->vt.entries + first, old.entries + first, n * sizeof(*old.entries));
 	}
 	if (ret)
@@ -296,15 +293,12 @@ const struct nvt__vtable *nvt__ns_vtable(const struct nvt_ns *ns)
 /* Forget every LBA of the pages that exist (the memory is the same for all). */
 static void vt_reset_existing(const struct nvt__vtable *t)
 {
-	uint64_t page, first;
+	uint64_t page, first, n;
 
 	for (page = 0; page < t->nr_pages; page++) {
-		if (!nvt__vtable_page_exists(t, page))
-			continue;
-		first = page * t->page_entries;
-		nvt_verify_clear(t->entries, t->nlba, first,
-				 t->nlba - first < t->page_entries ? t->nlba - first :
-				 t->page_entries);
+		n = nvt__vtable_page_lbas(t, page, &first);
+		if (n)
+			nvt_verify_clear(t->entries, t->nlba, first, n);
 	}
 }
 

@@ -115,6 +115,24 @@ static int get_info(struct nvt_pcie *pcie)
 	return 0;
 }
 
+/* Resolve @name to its device node into @path and open it: the fd or -errno (logged). */
+static int open_node(const char *name, char *path, size_t len)
+{
+	int fd, ret;
+
+	ret = nvt__resolve_name("/sys", name, path, len);
+	if (ret)
+		return ret;
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		ret = -errno;
+		nvt__err("cannot open %s: %s%s", path, strerror(-ret),
+			 ret == -ENOENT ? " (is the function bound? see nvmetest list)" : "");
+		return ret;
+	}
+	return fd;
+}
+
 int nvt_pcie_open(const char *name, struct nvt_pcie **out)
 {
 	struct nvt_pcie *pcie;
@@ -130,15 +148,9 @@ int nvt_pcie_open(const char *name, struct nvt_pcie **out)
 		return -ENOMEM;
 	pcie->refs = 1;
 	pcie->fd = -1;
-	ret = nvt__resolve_name("/sys", name, pcie->path, sizeof(pcie->path));
-	if (ret)
-		goto err_free;
-
-	pcie->fd = open(pcie->path, O_RDWR | O_CLOEXEC);
+	pcie->fd = open_node(name, pcie->path, sizeof(pcie->path));
 	if (pcie->fd < 0) {
-		ret = -errno;
-		nvt__err("cannot open %s: %s%s", pcie->path, strerror(-ret),
-			 ret == -ENOENT ? " (is the function bound? see nvmetest list)" : "");
+		ret = pcie->fd;
 		goto err_free;
 	}
 	ret = get_info(pcie);
@@ -165,15 +177,9 @@ int nvt__pcie_reopen(struct nvt_pcie *pcie)
 	char path[sizeof(pcie->path)];
 	int fd, ret;
 
-	ret = nvt__resolve_name("/sys", pcie->info.bdf, path, sizeof(path));
-	if (ret)
-		return ret;
-	fd = open(path, O_RDWR | O_CLOEXEC);
-	if (fd < 0) {
-		ret = -errno;
-		nvt__err("cannot open %s: %s", path, strerror(-ret));
-		return ret;
-	}
+	fd = open_node(pcie->info.bdf, path, sizeof(path));
+	if (fd < 0)
+		return fd;
 	/* The same number: whoever borrowed pcie->fd reaches the new binding. */
 	if (dup3(fd, pcie->fd, O_CLOEXEC) < 0) {
 		ret = -errno;

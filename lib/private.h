@@ -255,6 +255,11 @@ void nvt__ctrl_forget_queues(struct nvt_ctrl *ctrl);
 void nvt__ctrl_register(struct nvt_ctrl *ctrl);
 void nvt__ctrl_unregister(struct nvt_ctrl *ctrl);
 void nvt__ctrls_on(const char *bdf, void (*fn)(struct nvt_ctrl *ctrl, void *arg), void *arg);
+/*
+ * reset.c: an nvt__ctrls_on() callback: the controller lost its IO queues
+ * and its library AERs (a reset of the function, power going away).
+ */
+void nvt__ctrl_lost_queues(struct nvt_ctrl *ctrl, void *arg);
 
 /* ---- the IO path (qpair.c, irq.c, ns.c, io.c, prp.c, vtable.c) ---- */
 
@@ -304,6 +309,11 @@ struct nvt__vruns {
 
 /* Whether table page @page exists. */
 bool nvt__vtable_page_exists(const struct nvt__vtable *t, uint64_t page);
+/*
+ * The LBAs of table page @page, if it exists: their count (0 for a page
+ * that does not exist or lies beyond nlba), the first in *@first.
+ */
+uint64_t nvt__vtable_page_lbas(const struct nvt__vtable *t, uint64_t page, uint64_t *first);
 /*
  * Append the part of [slba, slba + nlb) below t->nlba to @runs: all of it,
  * or with @existing_only only the LBAs whose table page exists.

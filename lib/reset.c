@@ -18,8 +18,7 @@ static const char *const type_names[] = {
 	[NVT_RESET_TYPE_LINK] = "link",
 };
 
-/* A controller of the function lost its queues and its library AERs. */
-static void forget_queues(struct nvt_ctrl *ctrl, void *arg)
+void nvt__ctrl_lost_queues(struct nvt_ctrl *ctrl, void *arg)
 {
 	(void)arg;
 	nvt__ctrl_forget_queues(ctrl);
@@ -76,7 +75,7 @@ int nvt_pcie_reset(struct nvt_pcie *pcie, enum nvt_reset_type type)
 	r.flags = NVT_RESET_F_PROBE;
 	err = ioctl(nvt_pcie_fd(pcie), NVT_IOCTL_RESET, &r) ? errno : 0;
 	if (!err) {
-		nvt__ctrls_on(info.bdf, forget_queues, NULL);
+		nvt__ctrls_on(info.bdf, nvt__ctrl_lost_queues, NULL);
 		r.flags = 0;
 		err = ioctl(nvt_pcie_fd(pcie), NVT_IOCTL_RESET, &r) ? errno : 0;
 	}

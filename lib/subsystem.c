@@ -91,14 +91,6 @@ int nvt_subsystem_reset(struct nvt_subsystem *sub)
 	return nvt_pcie_reset(sub->ctrl->pcie, NVT_RESET_TYPE_NSSR);
 }
 
-/* The qpairs of a controller on the function die (before power goes). */
-static void forget_queues(struct nvt_ctrl *ctrl, void *arg)
-{
-	(void)arg;
-	nvt__ctrl_forget_queues(ctrl);
-	nvt__admin_queue_reset(ctrl);
-}
-
 /* Run the poweron (@on) or poweroff hook; says why it cannot or failed. */
 static int run_hook(const char *fn, struct nvt_subsystem *sub, bool on)
 {
@@ -114,7 +106,7 @@ static int run_hook(const char *fn, struct nvt_subsystem *sub, bool on)
 		return -EOPNOTSUPP;
 	}
 	if (!on)
-		nvt__ctrls_on(sub->bdf, forget_queues, NULL);
+		nvt__ctrls_on(sub->bdf, nvt__ctrl_lost_queues, NULL);
 	ret = (on ? sub->hooks.poweron : sub->hooks.poweroff)(sub->hooks.ctx, sub->bdf);
 	if (ret)
 		nvt__err("%s: %s: the %s hook failed: %s", fn, sub->bdf, on ? "poweron" : "poweroff",
@@ -184,7 +176,7 @@ static void reattach(struct nvt_ctrl *ctrl, void *arg)
 	ret = nvt__pcie_reopen(ctrl->pcie);
 	if (!ret) {
 		nvt_pcie_info(ctrl->pcie, &ctrl->info);
-		forget_queues(ctrl, NULL);
+		nvt__ctrl_lost_queues(ctrl, NULL);
 		if (ctrl->cmdlog)
 			ret = nvt__cmdlog_remap(ctrl->cmdlog);
 	}
@@ -244,7 +236,7 @@ int nvt_subsystem_power_cycle(struct nvt_subsystem *sub, unsigned int sec)
 		return -EINVAL;
 	}
 	if (!sub->hooks.poweroff) {
-		nvt__ctrls_on(sub->bdf, forget_queues, NULL);
+		nvt__ctrls_on(sub->bdf, nvt__ctrl_lost_queues, NULL);
 		return suspend_to_ram(sub, sec);
 	}
 	ret = nvt_subsystem_poweroff(sub);

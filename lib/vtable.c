@@ -18,6 +18,14 @@ bool nvt__vtable_page_exists(const struct nvt__vtable *t, uint64_t page)
 	return __atomic_load_n(&t->bitmap[page / 8], __ATOMIC_ACQUIRE) >> (page % 8) & 1;
 }
 
+uint64_t nvt__vtable_page_lbas(const struct nvt__vtable *t, uint64_t page, uint64_t *first)
+{
+	*first = page * t->page_entries;
+	if (*first >= t->nlba || !nvt__vtable_page_exists(t, page))
+		return 0;
+	return t->nlba - *first < t->page_entries ? t->nlba - *first : t->page_entries;
+}
+
 static int runs_push(struct nvt__vruns *runs, uint64_t slba, uint64_t nlb)
 {
 	struct nvt__vrun *v;
@@ -167,13 +175,9 @@ void nvt__vtable_unlock_all(const struct nvt__vtable *t)
 	uint64_t page, first, n;
 
 	for (page = 0; page < t->nr_pages; page++) {
-		if (!nvt__vtable_page_exists(t, page))
-			continue;
-		first = page * t->page_entries;
-		if (first >= t->nlba)
-			break;
-		n = t->nlba - first < t->page_entries ? t->nlba - first : t->page_entries;
-		nvt_verify_unlock(t->entries, t->nlba, first, (uint32_t)n);
+		n = nvt__vtable_page_lbas(t, page, &first);
+		if (n)
+			nvt_verify_unlock(t->entries, t->nlba, first, (uint32_t)n);
 	}
 }
 
