@@ -29,7 +29,7 @@
 #define ARGS_MAX_LEN		1024
 #define POLL_STEP_MS		100	/* how often the PCI bus is looked at */
 #define BUSY_RETRY_MS		50
-#define UNPLUG_RETRY_MS		15000	/* device_del again after this long */
+#define UNPLUG_RETRY_MS		10000	/* act again after this long */
 
 /* One line of the controller table. */
 struct vm_ctrl {
@@ -350,10 +350,32 @@ static int wait_bus(const char *fn, struct qmp *q, const char *bdf, bool present
 }
 
 /*
- * device_del asks the guest to eject the function (ACPI hot-plug). Under
- * load the 6.1 guest was seen to leave a request unanswered for minutes:
- * ask again every UNPLUG_RETRY_MS (an error of a repeated request, such as
- * QEMU saying the unplug is under way, changes nothing).
+ * The guest missed a removal QEMU already did: remove the function from
+ * the guest's PCI bus as its hot-plug driver would have (its driver's
+ * remove() runs).
+ */
+static int remove_from_guest(const char *fn, const char *bdf)
+{
+	char path[sizeof(SYSFS_PCI_DEVICES) + NVT_BDF_LEN + 8];
+	int fd, ret = 0;
+
+	snprintf(path, sizeof(path), SYSFS_PCI_DEVICES "%s/remove", bdf);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, "1", 1) != 1)
+		ret = -errno;
+	if (fd >= 0)
+		close(fd);
+	if (ret)
+		nvt__err("%s: removing %s from the guest's PCI bus: %s", fn, bdf, strerror(-ret));
+	return ret;
+}
+
+/*
+ * device_del asks the guest to eject the function (hot-plug). Twice in a
+ * few hundred power-offs under load the function stayed on the guest's bus
+ * although QEMU had deleted the device (its DEVICE_DELETED came, and a
+ * second device_del found no such device): after UNPLUG_RETRY_MS the
+ * guest is told to remove it then, and otherwise asked again.
  */
 static int unplug(const char *fn, struct qmp *q, const char *args, const char *bdf)
 {
@@ -365,9 +387,14 @@ static int unplug(const char *fn, struct qmp *q, const char *args, const char *b
 		ret = wait_bus(fn, q, bdf, false, until < q->deadline ? until : q->deadline);
 		if (ret != -ETIMEDOUT || until >= q->deadline)
 			break;
-		nvt__debug("%s: %s still on the PCI bus: device_del again", fn, bdf);
-		qmp_exec(fn, q, "device_del", args, NULL);
-		ret = 0;
+		if (q->deleted) {
+			nvt__debug("%s: QEMU deleted %s but it is still on the guest's bus", fn, bdf);
+			ret = remove_from_guest(fn, bdf);
+		} else {
+			nvt__debug("%s: %s still on the PCI bus: device_del again", fn, bdf);
+			qmp_exec(fn, q, "device_del", args, NULL);
+			ret = 0;
+		}
 	}
 	return ret;
 }
