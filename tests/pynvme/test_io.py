@@ -10,7 +10,9 @@ import nvme as d
 from helpers import NS1_LBA_SIZE, wait_msix
 
 
-def test_write_then_read_chained_on_the_qpair(nvme0n1, qpair):
+def test_write_then_read_chained_on_the_qpair(nvme0n1, qpair, verify):
+    # NVMe does not order commands of one queue; with verification on, the read of
+    # LBAs a write holds waits for that write (QEMU was seen to run them the other way)
     wbuf = d.Buffer(4096, ptype=32, pvalue=0x5a5aa5a5)
     rbuf = d.Buffer(4096)
     nvme0n1.write(qpair, wbuf, 0, 8)
