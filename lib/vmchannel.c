@@ -250,7 +250,8 @@ static int write_all(int fd, const char *s, size_t len)
 /*
  * Run @cmd with @args (a JSON object, or NULL) and wait for its answer.
  * @quiet_error: the QMP error class that is not a failure, or NULL.
- * Return: 0, -EIO (QEMU's error, logged), -ETIMEDOUT or -errno.
+ * Return: 0, 1 (the @quiet_error class, not logged), -EIO (QEMU's error,
+ * logged), -ETIMEDOUT or -errno.
  */
 static int qmp_exec(const char *fn, struct qmp *q, const char *cmd, const char *args,
 		    const char *quiet_error)
@@ -288,7 +289,7 @@ static int qmp_exec(const char *fn, struct qmp *q, const char *cmd, const char *
 			return 0;
 		if (quiet_error && json_str(line, "class", v, sizeof(v)) &&
 		    !strcmp(v, quiet_error))
-			return 0;
+			return 1;
 		nvt__err("%s: QEMU refused %s: %s", fn, cmd,
 			 json_str(line, "desc", v, sizeof(v)) ? v : line);
 		return -EIO;
@@ -316,9 +317,11 @@ static int qmp_open(const char *fn, struct qmp *q)
 		usleep(BUSY_RETRY_MS * 1000);
 	}
 	ret = qmp_exec(fn, q, "qmp_capabilities", NULL, "CommandNotFound");
-	if (ret)
+	if (ret < 0) {
 		close(q->fd);
-	return ret;
+		return ret;
+	}
+	return 0;
 }
 
 /*
@@ -371,11 +374,12 @@ static int remove_from_guest(const char *fn, const char *bdf)
 }
 
 /*
- * device_del asks the guest to eject the function (hot-plug). Twice in a
- * few hundred power-offs under load the function stayed on the guest's bus
- * although QEMU had deleted the device (its DEVICE_DELETED came, and a
- * second device_del found no such device): after UNPLUG_RETRY_MS the
- * guest is told to remove it then, and otherwise asked again.
+ * device_del asks the guest to eject the function (hot-plug). Now and then
+ * (3 of about 10 full suites, always the suite's first power-off) the
+ * function stayed on the guest's bus although QEMU no longer had the device
+ * (a second device_del: DeviceNotFound, and no DEVICE_DELETED seen): after
+ * UNPLUG_RETRY_MS such a function is removed from the guest's bus; one QEMU
+ * still has is asked for again.
  */
 static int unplug(const char *fn, struct qmp *q, const char *args, const char *bdf)
 {
@@ -387,13 +391,14 @@ static int unplug(const char *fn, struct qmp *q, const char *args, const char *b
 		ret = wait_bus(fn, q, bdf, false, until < q->deadline ? until : q->deadline);
 		if (ret != -ETIMEDOUT || until >= q->deadline)
 			break;
-		if (q->deleted) {
+		nvt__debug("%s: %s still on the PCI bus: device_del again", fn, bdf);
+		ret = q->deleted ? 1 : qmp_exec(fn, q, "device_del", args, "DeviceNotFound");
+		if (ret == 1) {
 			nvt__debug("%s: QEMU deleted %s but it is still on the guest's bus", fn, bdf);
+			q->deleted = true;
 			ret = remove_from_guest(fn, bdf);
 		} else {
-			nvt__debug("%s: %s still on the PCI bus: device_del again", fn, bdf);
-			qmp_exec(fn, q, "device_del", args, NULL);
-			ret = 0;
+			ret = 0;	/* asked again (an error of asking changes nothing) */
 		}
 	}
 	return ret;
