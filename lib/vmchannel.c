@@ -364,6 +364,8 @@ static int remove_from_guest(const char *fn, const char *bdf)
 
 	snprintf(path, sizeof(path), SYSFS_PCI_DEVICES "%s/remove", bdf);
 	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT)
+		return 0;	/* the guest got there meanwhile */
 	if (fd < 0 || write(fd, "1", 1) != 1)
 		ret = -errno;
 	if (fd >= 0)
