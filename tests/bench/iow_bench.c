@@ -81,7 +81,7 @@ int main(int argc, char **argv)
 	secs = num(argv[6]);
 	verify = num(argv[7]);
 	cpu = num(argv[8]);
-	if (argc == 10)
+	if (argc >= 10)
 		region = num(argv[9]);
 	if (argc >= 11) {
 		if (!strcmp(argv[10], "irq"))
