@@ -731,6 +731,7 @@ static void *iow_thread(void *arg)
 				break;
 			}
 		}
+		nvt__qpair_ring(w->qp);
 		if (w->r.reset || w->failed)
 			break;
 		if (!more && !nvt_qpair_outstanding(w->qp))
@@ -902,6 +903,8 @@ static int iow_setup(struct nvt_ns *ns, const struct nvt_ioworker_args *args,
 		nvt__err("ioworker: cannot create its qpair of depth %u: %d", w->a.qdepth + 1, ret);
 		goto fail;
 	}
+	/* one doorbell per pass over the free slots, not one per command */
+	nvt__qpair_batch_doorbell(w->qp);
 	w->nslots = w->a.qdepth;
 	w->slots = calloc(w->nslots, sizeof(*w->slots));
 	if (!w->slots) {

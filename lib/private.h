@@ -410,6 +410,15 @@ struct nvt__vio {
 int nvt__qpair_submit(struct nvt_qpair *qp, const char *fn, const struct nvt_cmd *cmd,
 		      struct nvt_buf *buf, uint64_t offset, uint64_t len, nvt_cb cb, void *ctx,
 		      const struct nvt__vio *v);
+/*
+ * Batched SQ doorbells (the IOWorker's): from now on submissions on @qp only
+ * write their SQEs and nvt__qpair_ring() rings once for all of them, saving
+ * a doorbell write (an MMIO exit under virtualisation) per command. Reaping
+ * rings first, so nothing waited for stays unsubmitted.
+ */
+void nvt__qpair_batch_doorbell(struct nvt_qpair *qp);
+/* Ring the SQ tail doorbell if SQEs were written since it was last rung. */
+void nvt__qpair_ring(struct nvt_qpair *qp);
 /* The qpair's controller, for io.c's checks. */
 struct nvt_ctrl *nvt__qpair_ctrl(const struct nvt_qpair *qp);
 /* IO queues died (the generation changed): forget their commands. */

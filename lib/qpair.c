@@ -75,6 +75,8 @@ struct nvt_qpair {
 	volatile uint32_t *sq_db;
 	volatile uint32_t *cq_db;
 	uint16_t sq_tail;
+	uint16_t sq_db_tail;		/* the tail the doorbell was last given */
+	bool batch_db;			/* submissions leave the doorbell to nvt__qpair_ring() */
 	uint16_t cq_head;
 	uint32_t phase;
 
@@ -871,6 +873,9 @@ static unsigned int process_cq(struct nvt_qpair *qp)
 {
 	unsigned int got = 0;
 
+	/* what waits for completions must have been submitted to the device */
+	nvt__qpair_ring(qp);
+
 	if (qp->pend_at == qp->pend_n) {
 		unsigned int n = 0;
 
@@ -1266,9 +1271,8 @@ int nvt__qpair_submit(struct nvt_qpair *qp, const char *fn, const struct nvt_cmd
 	memcpy((uint8_t *)qp->sq + (size_t)qp->sq_tail * SQE_BYTES, sqe, SQE_BYTES);
 	if (++qp->sq_tail == qp->depth)
 		qp->sq_tail = 0;
-	/* the SQE (and the stamped data) reach memory before the doorbell */
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	*qp->sq_db = qp->sq_tail;	/* section 4.1: SQ tail doorbell */
+	if (!qp->batch_db)
+		nvt__qpair_ring(qp);
 	return 0;
 unlock:
 	if (t) {
@@ -1276,6 +1280,21 @@ unlock:
 		keep_runs(qp, &runs);
 	}
 	return ret;
+}
+
+void nvt__qpair_ring(struct nvt_qpair *qp)
+{
+	if (qp->sq_db_tail == qp->sq_tail || qp->dead)
+		return;
+	/* the SQEs (and the stamped data) reach memory before the doorbell */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	*qp->sq_db = qp->sq_tail;	/* section 4.1: SQ tail doorbell */
+	qp->sq_db_tail = qp->sq_tail;
+}
+
+void nvt__qpair_batch_doorbell(struct nvt_qpair *qp)
+{
+	qp->batch_db = true;
 }
 
 int nvt_qpair_send_cmd(struct nvt_qpair *qp, const struct nvt_cmd *cmd, struct nvt_buf *buf,

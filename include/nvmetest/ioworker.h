@@ -19,7 +19,10 @@
  * controller and runs in its own thread, pinned to one CPU, keeping qdepth
  * commands outstanding on the mapped queues with no system call per IO: it
  * polls the completion queue, or with NVT_IOWORKER_F_IRQ sleeps on the
- * queue's interrupt when it has nothing to submit. Each command slot has its
+ * queue's interrupt when it has nothing to submit. It fills every free slot
+ * with a command and then rings the SQ tail doorbell once for all of them
+ * (a doorbell write is the costliest step under virtualisation, where it
+ * traps into the hypervisor). Each command slot has its
  * own DMA buffer sized for the largest IO, filled once with the data pattern
  * (ptype, pvalue).
  *
@@ -237,7 +240,9 @@ struct nvt_ioworker_cmd {
  * @duration_ns: from the start of IO to the last completion.
  * @iops: @io_count per second of @duration_ns.
  * @mbps: @bytes per second of @duration_ns, in MB (10^6 bytes).
- * @latency_max_us: the longest latency (doorbell to reaped completion).
+ * @latency_max_us: the longest latency (from the command's submission,
+ *	its SQE written, to its reaped completion; the doorbell follows the
+ *	submissions of the same pass at once).
  * @latency_avg_us: the average latency.
  * @latency_hist: @latency_buckets counts: bucket i holds the commands of
  *	latency i microseconds, the last one every latency at or above it.
