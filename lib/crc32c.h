@@ -19,8 +19,8 @@
  * The value is the standard CRC32C (initial value and final XOR
  * FFFFFFFFh), so nvt_crc32c(0, "123456789", 9) == E3069283h, and
  * nvt_crc32c(nvt_crc32c(0, a, m), b, n) is the CRC32C of a followed by b.
- * Uses the SSE4.2 crc32 instruction when the CPU has it, slice-by-8 tables
- * otherwise. Thread-safe.
+ * Uses the faster here (timed on first use) of the SSE4.2 crc32 instruction,
+ * where the CPU has it, and slice-by-8 tables. Thread-safe.
  */
 uint32_t nvt_crc32c(uint32_t crc, const void *data, size_t len);
 
