@@ -22,9 +22,9 @@
  * queue's interrupt when it has nothing to submit. It fills every free slot
  * with a command and then rings the SQ tail doorbell once for all of them
  * (a doorbell write is the costliest step under virtualisation, where it
- * traps into the hypervisor). Each command slot has its
- * own DMA buffer sized for the largest IO, filled once with the data pattern
- * (ptype, pvalue).
+ * traps into the hypervisor). Each command slot has its own DMA buffer
+ * sized for the largest IO, filled once with the data pattern (ptype,
+ * pvalue).
  *
  * Data verification is the namespace's (nvt_ns_verify_enable(), verify.h):
  * with NVT_IOWORKER_F_VERIFY every command goes through io.h's builders, so
