@@ -42,6 +42,10 @@ int nvt__parse_name(const char *name, char *out, size_t len);
  */
 int nvt__resolve_name(const char *sysfs, const char *name, char *path, size_t len);
 
+/* sysfs.c: write @value to the sysfs attribute @path. Return: 0 or -errno
+ * (not logged: some callers expect ENOENT). */
+int nvt__sysfs_write(const char *path, const char *value);
+
 /*
  * pcie.c: the function came back (a power cycle) and is bound to nvmetest
  * again: open its new device file onto the same descriptor number and read

@@ -121,13 +121,8 @@ int nvt_subsystem_poweroff(struct nvt_subsystem *sub)
 
 static int write_sysfs(const char *path, const char *value)
 {
-	int fd, ret = 0;
+	int ret = nvt__sysfs_write(path, value);
 
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0 || write(fd, value, strlen(value)) < 0)
-		ret = -errno;
-	if (fd >= 0)
-		close(fd);
 	if (ret)
 		nvt__err("writing '%s' to %s: %s", value, path, strerror(-ret));
 	return ret;

@@ -360,16 +360,12 @@ static int wait_bus(const char *fn, struct qmp *q, const char *bdf, bool present
 static int remove_from_guest(const char *fn, const char *bdf)
 {
 	char path[sizeof(SYSFS_PCI_DEVICES) + NVT_BDF_LEN + 8];
-	int fd, ret = 0;
+	int ret;
 
 	snprintf(path, sizeof(path), SYSFS_PCI_DEVICES "%s/remove", bdf);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0 && errno == ENOENT)
+	ret = nvt__sysfs_write(path, "1");
+	if (ret == -ENOENT)
 		return 0;	/* the guest got there meanwhile */
-	if (fd < 0 || write(fd, "1", 1) != 1)
-		ret = -errno;
-	if (fd >= 0)
-		close(fd);
 	if (ret)
 		nvt__err("%s: removing %s from the guest's PCI bus: %s", fn, bdf, strerror(-ret));
 	return ret;
