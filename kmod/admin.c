@@ -769,9 +769,7 @@ long nvtk_ioctl_setup_admin(struct nvtk_file *nf,
 	if (old)
 		nvtk_queue_cancel(ctrl, old);
 	/* The controller is disabled: it has no IO queue, and grants again. */
-	atomic_inc(&ctrl->ioq_gen);
-	ctrl->granted_sq = 0;
-	ctrl->granted_cq = 0;
+	nvtk_ioq_invalidate(ctrl);
 	spin_unlock_irq(&ctrl->q_lock);
 	if (old)
 		nvtk_queue_free(ctrl, old);

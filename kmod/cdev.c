@@ -108,13 +108,10 @@ void nvtk_ctrl_put(struct nvtk_ctrl *ctrl)
  */
 int nvtk_ctrl_lock_live(struct nvtk_ctrl *ctrl)
 {
-	int ret = 0;
+	int ret;
 
 	down_read(&ctrl->lock);
-	if (ctrl->dead)
-		ret = -ENODEV;
-	else if (ctrl->resetting)
-		ret = -EBUSY;
+	ret = nvtk_ctrl_state(ctrl);
 	if (ret)
 		up_read(&ctrl->lock);
 	return ret;

@@ -152,9 +152,9 @@ struct nvtk_prp_res {
  *	Read without @lock (READ_ONCE) where a stale value is harmless.
  * @resetting: set under @lock while the function resets (reset.c): ioctls
  *	give -EBUSY and doorbell mappings show @db_dummy meanwhile.
- * @reset_type: NVT_RESET_HOT while NVT_IOCTL_RESET has the PCI core reset
- *	the bus (the core calls our reset_done), else 0.
- * @reset_result: what that reset_done returned.
+ * @reset_result: NVTK_RESET_NOT_DONE (reset.c) while NVT_IOCTL_RESET has
+ *	the PCI core reset the bus and our reset_done has not run yet, then
+ *	what that reset_done returned.
  * @removed: set after @dead, once remove has cancelled every command: a
  *	file then has all the completions it will ever get (REAP_ADMIN gives
  *	-ENODEV when none is left, poll() reports EPOLLHUP).
@@ -193,10 +193,11 @@ struct nvtk_prp_res {
  *	unbind); each entry holds a reference.
  * @ioq_uids: every IO queue still alive, by uid (for mmap; no reference).
  * @next_ioq_uid: cyclic uid allocation, under the xa_lock of @ioq_uids.
- * @ioq_gen: bumped by every SETUP_ADMIN: an IO queue made in an older
- *	generation is stale (the controller was reset under it).
+ * @ioq_gen: bumped by every SETUP_ADMIN and reset (nvtk_ioq_invalidate()):
+ *	an IO queue made in an older generation is stale (the controller was
+ *	disabled under it).
  * @orphan_bufs: buffers of closed files that orphaned IO queues may use.
- * @ioq_work: cleans stale IO queues up after a SETUP_ADMIN.
+ * @ioq_work: cleans stale IO queues up after a SETUP_ADMIN or a reset.
  * @granted_sq: Number of Queues allocated, I/O SQs (NSQA + 1), as the last
  *	successful Set/Get Features 07h said; 0 while unknown. Under @q_lock.
  * @granted_cq: the same for I/O CQs (NCQA + 1).
@@ -232,7 +233,6 @@ struct nvtk_ctrl {
 	bool dead;
 	bool removed;
 	bool resetting;
-	u32 reset_type;
 	int reset_result;
 	void __iomem *bar;
 	resource_size_t bar_size;
@@ -385,6 +385,14 @@ struct nvtk_ctrl *nvtk_ctrl_alloc(struct pci_dev *pdev);
 void nvtk_ctrl_get(struct nvtk_ctrl *ctrl);
 void nvtk_ctrl_put(struct nvtk_ctrl *ctrl);
 int nvtk_ctrl_lock_live(struct nvtk_ctrl *ctrl);
+
+/* -ENODEV once the function is unbound, -EBUSY while it resets, else 0. */
+static inline int nvtk_ctrl_state(const struct nvtk_ctrl *ctrl)
+{
+	if (READ_ONCE(ctrl->dead))
+		return -ENODEV;
+	return READ_ONCE(ctrl->resetting) ? -EBUSY : 0;
+}
 void nvtk_ctrl_unlock(struct nvtk_ctrl *ctrl);
 void nvtk_ctrl_kill(struct nvtk_ctrl *ctrl);
 void nvtk_ctrl_mark_removed(struct nvtk_ctrl *ctrl);
@@ -451,6 +459,7 @@ int nvtk_ioq_mmap(struct nvtk_file *nf, struct vm_area_struct *vma);
 int nvtk_db_mmap(struct nvtk_file *nf, struct vm_area_struct *vma);
 bool nvtk_ioq_defer_buf(struct nvtk_file *nf, struct nvtk_buf *buf);
 void nvtk_ioq_release_file(struct nvtk_file *nf);
+void nvtk_ioq_invalidate(struct nvtk_ctrl *ctrl);
 void nvtk_ioq_reset(struct nvtk_ctrl *ctrl);
 void nvtk_ioq_destroy(struct nvtk_ctrl *ctrl);
 void nvtk_zap_mappings(struct nvtk_ctrl *ctrl, u64 offset, u64 len);

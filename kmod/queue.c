@@ -214,8 +214,22 @@ static void nvtk_ioq_work(struct work_struct *work)
 }
 
 /**
- * nvtk_ioq_reset() - SETUP_ADMIN made every IO queue stale (it bumped
- *	ctrl->ioq_gen with the controller disabled): clean up soon.
+ * nvtk_ioq_invalidate() - the controller is disabled (SETUP_ADMIN or a
+ *	reset): every IO queue is stale and Number of Queues grants again.
+ *	Call with ctrl->q_lock held, then nvtk_ioq_reset().
+ * @ctrl: the controller.
+ */
+void nvtk_ioq_invalidate(struct nvtk_ctrl *ctrl)
+{
+	lockdep_assert_held(&ctrl->q_lock);
+	atomic_inc(&ctrl->ioq_gen);
+	ctrl->granted_sq = 0;
+	ctrl->granted_cq = 0;
+}
+
+/**
+ * nvtk_ioq_reset() - after nvtk_ioq_invalidate(): clean the stale IO
+ *	queues up soon.
  * @ctrl: the controller.
  */
 void nvtk_ioq_reset(struct nvtk_ctrl *ctrl)
@@ -352,7 +366,7 @@ static vm_fault_t nvtk_db_fault(struct vm_fault *vmf)
 	 * afterwards, so no page inserted in the old state survives.
 	 */
 	down_read(&ctrl->lock);
-	if (ctrl->dead || ctrl->resetting)
+	if (nvtk_ctrl_state(ctrl))
 		pfn = page_to_pfn(ctrl->db_dummy);
 	else
 		pfn = ((pci_resource_start(ctrl->pdev, 0) + NVTK_REG_DBS) >> PAGE_SHIFT) + pgoff;

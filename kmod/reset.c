@@ -90,9 +90,7 @@ int nvtk_reset_done(struct nvtk_ctrl *ctrl, u32 type)
 	}
 	nvtk_admin_destroy(ctrl);
 	spin_lock_irq(&ctrl->q_lock);
-	atomic_inc(&ctrl->ioq_gen);
-	ctrl->granted_sq = 0;
-	ctrl->granted_cq = 0;
+	nvtk_ioq_invalidate(ctrl);
 	spin_unlock_irq(&ctrl->q_lock);
 	nvtk_ioq_reset(ctrl);
 	nvtk_reset_set(ctrl, false);
@@ -219,10 +217,8 @@ static int nvtk_reset_hot(struct nvtk_ctrl *ctrl)
 {
 	int ret, done;
 
-	WRITE_ONCE(ctrl->reset_type, NVT_RESET_HOT);
 	WRITE_ONCE(ctrl->reset_result, NVTK_RESET_NOT_DONE);
 	ret = pci_reset_bus(ctrl->pdev);
-	WRITE_ONCE(ctrl->reset_type, 0);
 	done = READ_ONCE(ctrl->reset_result);
 	if (done != NVTK_RESET_NOT_DONE) {
 		if (ret)
@@ -248,6 +244,7 @@ long nvtk_ioctl_reset(struct nvtk_ctrl *ctrl, struct nvt_ioctl_reset __user *uar
 {
 	struct nvt_ioctl_reset arg;
 	struct device *dev = &ctrl->pdev->dev;
+	bool go;
 	int ret;
 
 	BUILD_BUG_ON(sizeof(arg) != 24);
@@ -260,17 +257,15 @@ long nvtk_ioctl_reset(struct nvtk_ctrl *ctrl, struct nvt_ioctl_reset __user *uar
 
 	/* Not with ctrl->lock held: prepare takes it, and remove waits for it. */
 	device_lock(dev);
-	if (READ_ONCE(ctrl->dead))
-		ret = -ENODEV;
-	else if (READ_ONCE(ctrl->resetting))
-		ret = -EBUSY;
-	else
+	ret = nvtk_ctrl_state(ctrl);
+	if (!ret)
 		ret = nvtk_reset_possible(ctrl, arg.type);
-	if (!ret && !(arg.flags & NVT_RESET_F_PROBE) && arg.type != NVT_RESET_HOT)
+	go = !ret && !(arg.flags & NVT_RESET_F_PROBE);
+	if (go && arg.type != NVT_RESET_HOT)
 		ret = nvtk_reset_locked(ctrl, arg.type);
 	device_unlock(dev);
 	/* pci_reset_bus() takes the device locks of the bus itself. */
-	if (!ret && !(arg.flags & NVT_RESET_F_PROBE) && arg.type == NVT_RESET_HOT)
+	if (go && arg.type == NVT_RESET_HOT)
 		ret = nvtk_reset_hot(ctrl);
 	return ret;
 }
@@ -292,10 +287,13 @@ static void nvtk_pci_reset_prepare(struct pci_dev *pdev)
 static void nvtk_pci_reset_done(struct pci_dev *pdev)
 {
 	struct nvtk_ctrl *ctrl = pci_get_drvdata(pdev);
+	u32 type;
 
-	if (ctrl)
-		WRITE_ONCE(ctrl->reset_result,
-			   nvtk_reset_done(ctrl, READ_ONCE(ctrl->reset_type)));
+	if (!ctrl)
+		return;
+	/* ours (a hot reset) while NVT_IOCTL_RESET awaits it, else the core's */
+	type = READ_ONCE(ctrl->reset_result) == NVTK_RESET_NOT_DONE ? NVT_RESET_HOT : 0;
+	WRITE_ONCE(ctrl->reset_result, nvtk_reset_done(ctrl, type));
 }
 
 static void nvtk_pci_event(struct nvtk_ctrl *ctrl, u32 state)
