@@ -42,7 +42,7 @@ rsvd:
 static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct nvt_ctrl *registry;
 
-void nvt__ctrl_register(struct nvt_ctrl *ctrl)
+static void ctrl_register(struct nvt_ctrl *ctrl)
 {
 	pthread_mutex_lock(&registry_lock);
 	ctrl->registry_next = registry;
@@ -50,7 +50,7 @@ void nvt__ctrl_register(struct nvt_ctrl *ctrl)
 	pthread_mutex_unlock(&registry_lock);
 }
 
-void nvt__ctrl_unregister(struct nvt_ctrl *ctrl)
+static void ctrl_unregister(struct nvt_ctrl *ctrl)
 {
 	struct nvt_ctrl **pp;
 
@@ -77,7 +77,7 @@ void nvt__ctrls_on(const char *bdf, void (*fn)(struct nvt_ctrl *ctrl, void *arg)
 
 static void ctrl_free(struct nvt_ctrl *ctrl)
 {
-	nvt__ctrl_unregister(ctrl);
+	ctrl_unregister(ctrl);
 	nvt_cmdlog_close(ctrl->cmdlog);
 	nvt__irq_fini(ctrl);
 	nvt__admin_fini(ctrl);
@@ -147,7 +147,7 @@ int nvt_ctrl_create_opts(struct nvt_pcie *pcie, const struct nvt_ctrl_opts *opts
 	if (!ctrl->opts.timeout_ms)
 		ctrl->opts.timeout_ms = NVT_CTRL_DEFAULT_TIMEOUT_MS;
 	ctrl->timeout_ms = ctrl->opts.timeout_ms;
-	nvt__ctrl_register(ctrl);
+	ctrl_register(ctrl);
 	ret = nvt_ctrl_reg_read64(ctrl, NVT_REG_CAP, &ctrl->cap);
 	if (!ret && !(opts->flags & NVT_CTRL_OPEN_NO_INIT))
 		ret = nvt__ctrl_run_init(ctrl);

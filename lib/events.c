@@ -153,17 +153,9 @@ void nvt_events_close(struct nvt_events *ev)
 	free(ev);
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int nvt_events_next(struct nvt_events *ev, struct nvt_event *out, int timeout_ms)
 {
-	int64_t deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
+	int64_t deadline = nvt__now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
 	struct pollfd pfd;
 	int ret;
 
@@ -202,7 +194,7 @@ int nvt_events_next(struct nvt_events *ev, struct nvt_event *out, int timeout_ms
 		if (timeout_ms < 0) {
 			wait = -1;
 		} else {
-			int64_t left = deadline - now_ms();
+			int64_t left = deadline - nvt__now_ms();
 
 			if (left <= 0 && timeout_ms > 0)
 				return -ETIMEDOUT;

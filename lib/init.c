@@ -15,14 +15,6 @@
 #define MASK(range)		MASK_(range)
 #define MASK_(hi, lo)		((uint32_t)NVT_GENMASK(hi, lo))
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 /* CAP.TO in milliseconds (section 3.1.1: 500 ms units; 0 read as 1). */
 static uint64_t cap_timeout_ms(const struct nvt_ctrl *ctrl)
 {
@@ -39,7 +31,7 @@ static uint64_t cap_timeout_ms(const struct nvt_ctrl *ctrl)
 static int wait_csts(struct nvt_ctrl *ctrl, const char *fn, const char *what, uint32_t mask,
 		     uint32_t want, uint64_t timeout_ms, bool cfs_fails)
 {
-	uint64_t deadline = now_ms() + timeout_ms;
+	int64_t deadline = nvt__now_ms() + timeout_ms;
 	struct timespec tick = { .tv_nsec = 1000000 };
 	uint32_t csts;
 	int ret;
@@ -60,7 +52,7 @@ static int wait_csts(struct nvt_ctrl *ctrl, const char *fn, const char *what, ui
 				 fn, ctrl->info.bdf, csts);
 			return -EIO;
 		}
-		if (now_ms() > deadline) {
+		if (nvt__now_ms() > deadline) {
 			nvt__err("%s: %s: %s not within %llu ms (CSTS 0x%08x)", fn, ctrl->info.bdf,
 				 what, (unsigned long long)timeout_ms, csts);
 			return -ETIMEDOUT;

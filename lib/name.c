@@ -111,10 +111,27 @@ static int not_bound(const char *devdir, const char *bdf)
 	return -ENODEV;
 }
 
+int nvt__bdf_node(const char *devdir, char *path, size_t len, size_t *nodes)
+{
+	char pattern[PATH_MAX + 32];
+	glob_t g;
+	int n, ret;
+
+	n = snprintf(pattern, sizeof(pattern), "%s/" DEV_PREFIX "/" DEV_PREFIX "[0-9]*", devdir);
+	if (n >= (int)sizeof(pattern) || glob(pattern, 0, NULL, &g))
+		return -ENODEV;
+	if (nodes)
+		*nodes = g.gl_pathc;
+	n = snprintf(path, len, "/dev/%s", strrchr(g.gl_pathv[0], '/') + 1);
+	ret = n < 0 || (size_t)n >= len ? -ENOSPC : 0;
+	globfree(&g);
+	return ret;
+}
+
 int nvt__resolve_name(const char *sysfs, const char *name, char *path, size_t len)
 {
-	char parsed[PATH_MAX], devdir[PATH_MAX], pattern[PATH_MAX + 32];
-	glob_t g;
+	char parsed[PATH_MAX], devdir[PATH_MAX];
+	size_t nodes;
 	int kind, n, ret;
 
 	kind = nvt__parse_name(name, parsed, sizeof(parsed));
@@ -133,13 +150,10 @@ int nvt__resolve_name(const char *sysfs, const char *name, char *path, size_t le
 		nvt__err("no PCI function %s (%s does not exist)", parsed, devdir);
 		return -ENOENT;
 	}
-	n = snprintf(pattern, sizeof(pattern), "%s/" DEV_PREFIX "/" DEV_PREFIX "[0-9]*", devdir);
-	if (n >= (int)sizeof(pattern) || glob(pattern, 0, NULL, &g))
+	ret = nvt__bdf_node(devdir, path, len, &nodes);
+	if (ret == -ENODEV)
 		return not_bound(devdir, parsed);
-	if (g.gl_pathc > 1)
-		nvt__warn("%s has %zu nvmetest nodes; using the first", parsed, g.gl_pathc);
-	n = snprintf(path, len, "/dev/%s", strrchr(g.gl_pathv[0], '/') + 1);
-	ret = n < 0 || (size_t)n >= len ? -ENOSPC : 0;
-	globfree(&g);
+	if (!ret && nodes > 1)
+		nvt__warn("%s has %zu nvmetest nodes; using the first", parsed, nodes);
 	return ret;
 }

@@ -181,6 +181,7 @@ static int exp_cap(const char *fn, struct nvt_pcie *pcie)
 /*
  * Link Capabilities and the 16-bit register at @reg of the PCI Express
  * capability, for @fn; @out is the caller's output argument, @what its name.
+ * Return: the capability's offset, or -errno (logged).
  */
 static int read_link(const char *fn, struct nvt_pcie *pcie, const void *out, const char *what,
 		     unsigned int reg, uint32_t *lnkcap, uint32_t *value)
@@ -195,7 +196,7 @@ static int read_link(const char *fn, struct nvt_pcie *pcie, const void *out, con
 	if (exp < 0)
 		return exp;
 	return nvt_pcie_cfg_read(pcie, (uint32_t)exp + PCI_EXP_LNKCAP, 4, lnkcap) ?:
-	       nvt_pcie_cfg_read(pcie, (uint32_t)exp + reg, 2, value);
+	       nvt_pcie_cfg_read(pcie, (uint32_t)exp + reg, 2, value) ?: exp;
 }
 
 int nvt_pcie_aspm(struct nvt_pcie *pcie, unsigned int *aspm, unsigned int *supported)
@@ -204,7 +205,7 @@ int nvt_pcie_aspm(struct nvt_pcie *pcie, unsigned int *aspm, unsigned int *suppo
 	int ret;
 
 	ret = read_link(__func__, pcie, aspm, "aspm", PCI_EXP_LNKCTL, &lnkcap, &lnkctl);
-	if (ret)
+	if (ret < 0)
 		return ret;
 	*aspm = lnkctl & PCI_EXP_LNKCTL_ASPMC;
 	if (supported)
@@ -216,7 +217,7 @@ int nvt_pcie_set_aspm(struct nvt_pcie *pcie, unsigned int aspm)
 {
 	static const char *const names[] = { "disabled", "L0s", "L1", "L0s and L1" };
 	unsigned int cur, supported;
-	uint32_t lnkctl;
+	uint32_t lnkcap, lnkctl;
 	int exp, ret;
 
 	if (pcie && aspm > NVT_PCIE_ASPM_L0S_L1) {
@@ -224,23 +225,21 @@ int nvt_pcie_set_aspm(struct nvt_pcie *pcie, unsigned int aspm)
 			 __func__, aspm);
 		return -EINVAL;
 	}
-	ret = nvt_pcie_aspm(pcie, &cur, &supported);
-	if (ret)
-		return ret;
+	exp = read_link(__func__, pcie, &cur, "aspm", PCI_EXP_LNKCTL, &lnkcap, &lnkctl);
+	if (exp < 0)
+		return exp;
+	supported = (lnkcap & PCI_EXP_LNKCAP_ASPMS) >> 10;
 	if (aspm & ~supported) {
 		nvt__err("%s: the link does not support ASPM %s (Link Capabilities: %s)",
 			 __func__, names[aspm], names[supported]);
 		return -EOPNOTSUPP;
 	}
-	exp = nvt_pcie_cap_offset(pcie, PCI_CAP_ID_EXP);
-	ret = nvt_pcie_cfg_read(pcie, (uint32_t)exp + PCI_EXP_LNKCTL, 2, &lnkctl);
-	if (ret)
-		return ret;
 	lnkctl = (lnkctl & ~(uint32_t)PCI_EXP_LNKCTL_ASPMC) | aspm;
 	ret = nvt_pcie_cfg_write(pcie, (uint32_t)exp + PCI_EXP_LNKCTL, 2, lnkctl) ?:
-	      nvt_pcie_aspm(pcie, &cur, NULL);
+	      nvt_pcie_cfg_read(pcie, (uint32_t)exp + PCI_EXP_LNKCTL, 2, &lnkctl);
 	if (ret)
 		return ret;
+	cur = lnkctl & PCI_EXP_LNKCTL_ASPMC;
 	if (cur != aspm) {
 		/* QEMU 7.2's emulated functions do this: the field is read-only. */
 		nvt__err("%s: the function kept ASPM %s: its ASPM Control field ignored the write of %s",
@@ -256,7 +255,7 @@ int nvt_pcie_link(struct nvt_pcie *pcie, struct nvt_pcie_link *link)
 	int ret;
 
 	ret = read_link(__func__, pcie, link, "link", PCI_EXP_LNKSTA, &lnkcap, &lnksta);
-	if (ret)
+	if (ret < 0)
 		return ret;
 	*link = (struct nvt_pcie_link) {
 		.speed = lnksta & PCI_EXP_LNKSTA_CLS,

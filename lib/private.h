@@ -11,9 +11,19 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 #include <nvmetest/nvmetest.h>
 
 #define NVT_ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* CLOCK_MONOTONIC in milliseconds, for deadlines. */
+static inline int64_t nvt__now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 /* log.c: deliver one message to the nvt_set_log() callback; keeps errno. */
 void nvt__log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -41,6 +51,12 @@ int nvt__parse_name(const char *name, char *out, size_t len);
  * (the function is not bound to nvmetest).
  */
 int nvt__resolve_name(const char *sysfs, const char *name, char *path, size_t len);
+/*
+ * The /dev path of the nvmetest node below @devdir (a function's sysfs
+ * directory), quietly; *@nodes (may be NULL): how many there are.
+ * Return: 0, -ENODEV (none), -ENOSPC.
+ */
+int nvt__bdf_node(const char *devdir, char *path, size_t len, size_t *nodes);
 
 /* sysfs.c: write @value to the sysfs attribute @path. Return: 0 or -errno
  * (not logged: some callers expect ENOENT). */
@@ -174,7 +190,7 @@ struct nvt_ctrl {
 	struct nvt_qpair *qpairs;	/* the IO path: live qpairs (qpair.c) */
 	struct nvt_ns *namespaces;	/* open namespaces (ns.c) */
 	struct nvt__irqs irqs;		/* interrupt counters (irq.c) */
-	struct nvt_ctrl *registry_next;	/* the process's controllers (reset.c) */
+	struct nvt_ctrl *registry_next;	/* the process's controllers (ctrl.c) */
 	uint8_t id[4096];		/* Identify Controller */
 	uint32_t effects[512];		/* Commands Supported and Effects, 0..2047 */
 	struct nvt_completion reap_buf[NVT__REAP_BATCH];	/* the reaper's */
@@ -256,8 +272,6 @@ void nvt__ctrl_forget_queues(struct nvt_ctrl *ctrl);
  * nvt__ctrls_on() calls @fn for each controller on @bdf, under a lock that
  * keeps them from being freed meanwhile (@fn must not close one).
  */
-void nvt__ctrl_register(struct nvt_ctrl *ctrl);
-void nvt__ctrl_unregister(struct nvt_ctrl *ctrl);
 void nvt__ctrls_on(const char *bdf, void (*fn)(struct nvt_ctrl *ctrl, void *arg), void *arg);
 /*
  * reset.c: an nvt__ctrls_on() callback: the controller lost its IO queues

@@ -7,7 +7,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <glob.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -134,7 +133,6 @@ static int bind_nvmetest(const char *bdf)
 	char path[PATH_MAX], dev[PATH_MAX];
 	struct timespec tick = { 0, 20 * 1000 * 1000 };
 	unsigned int waited = 0;
-	glob_t g;
 	int ret;
 
 	snprintf(path, sizeof(path), SYSFS_PCI "/devices/%s/driver_override", bdf);
@@ -143,14 +141,10 @@ static int bind_nvmetest(const char *bdf)
 		return ret;
 	/* Fails when a driver already has it; the wait below tells. */
 	write_sysfs(SYSFS_PCI "/drivers_probe", bdf);
-	snprintf(path, sizeof(path), SYSFS_PCI "/devices/%s/nvmetest/nvmetest[0-9]*", bdf);
+	snprintf(path, sizeof(path), SYSFS_PCI "/devices/%s", bdf);
 	for (;;) {
-		if (!glob(path, 0, NULL, &g)) {
-			snprintf(dev, sizeof(dev), "/dev/%s", strrchr(g.gl_pathv[0], '/') + 1);
-			globfree(&g);
-			if (!access(dev, R_OK | W_OK))
-				return 0;
-		}
+		if (!nvt__bdf_node(path, dev, sizeof(dev), NULL) && !access(dev, R_OK | W_OK))
+			return 0;
 		if (waited >= BIND_TIMEOUT_MS) {
 			nvt__err("%s: not bound to nvmetest %u ms after power came back", bdf,
 				 waited);

@@ -52,14 +52,6 @@ struct qmp {
 /* One call at a time per process: the port has one reader. */
 static pthread_mutex_t channel_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* The device node of the port: /dev/<vportNpM>, found by its name in sysfs. */
 static int find_port(char *path, size_t len)
 {
@@ -269,7 +261,7 @@ static int qmp_exec(const char *fn, struct qmp *q, const char *cmd, const char *
 		return ret;
 	}
 	for (;;) {
-		int64_t left = q->deadline - now_ms();
+		int64_t left = q->deadline - nvt__now_ms();
 
 		if (left <= 0) {
 			nvt__err("%s: QEMU did not answer %s in time", fn, cmd);
@@ -310,7 +302,7 @@ static int qmp_open(const char *fn, struct qmp *q)
 	/* virtio_console allows one open file per port. */
 	while ((q->fd = open(path, O_RDWR | O_CLOEXEC)) < 0) {
 		ret = -errno;
-		if (ret != -EBUSY || now_ms() + BUSY_RETRY_MS > q->deadline) {
+		if (ret != -EBUSY || nvt__now_ms() + BUSY_RETRY_MS > q->deadline) {
 			nvt__err("%s: cannot open %s: %s", fn, path, strerror(-ret));
 			return ret;
 		}
@@ -333,7 +325,7 @@ static int wait_bus(const char *fn, struct qmp *q, const char *bdf, bool present
 	int ret;
 
 	while (on_bus(bdf) != present || (q->watch_id && !q->deleted)) {
-		if (now_ms() >= until) {
+		if (nvt__now_ms() >= until) {
 			if (until < q->deadline)
 				return -ETIMEDOUT;
 			nvt__err("%s: %s did not %s the PCI bus within %d s", fn, bdf,
@@ -385,7 +377,7 @@ static int unplug(const char *fn, struct qmp *q, const char *args, const char *b
 	int ret = qmp_exec(fn, q, "device_del", args, NULL);
 
 	while (!ret) {
-		until = now_ms() + UNPLUG_RETRY_MS;
+		until = nvt__now_ms() + UNPLUG_RETRY_MS;
 		ret = wait_bus(fn, q, bdf, false, until < q->deadline ? until : q->deadline);
 		if (ret != -ETIMEDOUT || until >= q->deadline)
 			break;
@@ -406,7 +398,7 @@ enum vm_op { VM_POWEROFF, VM_POWERON, VM_SMART_WARNING };
 
 static int vm_call(const char *fn, const char *name, enum vm_op op, unsigned int value)
 {
-	struct qmp q = { .fd = -1, .deadline = now_ms() + NVT_VM_TIMEOUT_MS };
+	struct qmp q = { .fd = -1, .deadline = nvt__now_ms() + NVT_VM_TIMEOUT_MS };
 	char args[ARGS_MAX_LEN + 128];
 	struct vm_ctrl c;
 	int ret;
