@@ -47,9 +47,6 @@ class IOWorker:
                  output_io_per_second, output_percentile_latency, output_cmdlog_list):
         if io_sequence is None and not time and not io_count:
             raise ValueError("when to stop the ioworker? give time or io_count")
-        kwargs = {}
-        if io_sequence is not None:
-            kwargs["io_sequence"] = io_sequence
         cmdlog_count = None
         if output_cmdlog_list is not None:
             cmdlog_count = min(len(output_cmdlog_list), nvmetest.IOWORKER_MAX_CMDLOG)
@@ -65,7 +62,7 @@ class IOWorker:
             output_percentile_latency=output_percentile_latency,
             output_cmdlog_list=output_cmdlog_list, lba_step=lba_step,
             verify=ns.nvt.verify_enabled, cmdlog_count=cmdlog_count,
-            seed=nvmetest.rand() & 0xffffffff or 1, **kwargs)
+            seed=nvmetest.rand() & 0xffffffff or 1, io_sequence=io_sequence)
 
     @property
     def nvt(self):

@@ -40,7 +40,10 @@ class Pcie:
 
     def __getitem__(self, index):
         if isinstance(index, slice):
-            return [self._nvt.cfg_read(i, 1) for i in range(index.stop)[index]]
+            r = range(index.stop)[index]
+            if r.step == 1 and r:      # one library call for the whole run of bytes
+                return list(self._nvt.read(r.start, len(r)))
+            return [self._nvt.cfg_read(i, 1) for i in r]
         if isinstance(index, bool) or not isinstance(index, int):
             raise TypeError(f"config space offsets are ints or slices, not "
                             f"{type(index).__name__}")
@@ -53,13 +56,12 @@ class Pcie:
 
     def register(self, offset, byte_count=4):
         """The little-endian value of @byte_count (1 to 8) bytes of configuration space
-        from @offset; aligned 1, 2 and 4 byte reads are single accesses."""
+        from @offset (nvmetest.Pcie.read(): aligned 1, 2 and 4 byte reads are single
+        accesses)."""
         if isinstance(byte_count, bool) or not isinstance(byte_count, int) \
                 or not 1 <= byte_count <= 8:
             raise ValueError(f"byte_count {byte_count!r}: 1 to 8")
-        if byte_count in (1, 2, 4) and offset % byte_count == 0:
-            return self._nvt.cfg_read(offset, byte_count)
-        return int.from_bytes(bytes(self[offset:offset + byte_count]), "little")
+        return int.from_bytes(self._nvt.read(offset, byte_count), "little")
 
     def cap_offset(self, cap_id):
         """The offset of standard capability @cap_id, or None if the function has none."""

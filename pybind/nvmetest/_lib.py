@@ -355,6 +355,25 @@ class _Ioworker(ctypes.Structure):
 IoworkerPtr = ctypes.POINTER(_Ioworker)
 
 
+class PcieLinkC(ctypes.Structure):
+    """struct nvt_pcie_link (pcie.h)."""
+    _fields_ = [("speed", ctypes.c_uint8), ("width", ctypes.c_uint8),
+                ("max_speed", ctypes.c_uint8), ("max_width", ctypes.c_uint8)]
+
+
+class _Sub(ctypes.Structure):
+    pass
+
+
+SubPtr = ctypes.POINTER(_Sub)
+POWER_FN = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_char_p)
+
+
+class HooksC(ctypes.Structure):
+    """struct nvt_power_hooks (subsystem.h)."""
+    _fields_ = [("poweroff", POWER_FN), ("poweron", POWER_FN), ("ctx", ctypes.c_void_p)]
+
+
 LOG_FN = ctypes.CFUNCTYPE(None, ctypes.c_int, ctypes.c_char_p, ctypes.c_void_p)
 
 _c_int, _c_uint, _c_u32, _c_u64 = ctypes.c_int, ctypes.c_uint, ctypes.c_uint32, ctypes.c_uint64
@@ -383,6 +402,29 @@ _PROTOTYPES = {
     "nvt_pcie_cap_offset": (_c_int, [PciePtr, _c_uint]),
     "nvt_pcie_ext_cap_offset": (_c_int, [PciePtr, _c_uint]),
     "nvt_pcie_cap_name": (_c_str, [_c_uint, _c_int]),
+    "nvt_pcie_read": (_c_int, [PciePtr, _c_u32, _c_void, _c_size]),
+    "nvt_pcie_write": (_c_int, [PciePtr, _c_u32, _c_void, _c_size]),
+    "nvt_pcie_register_read": (_c_int, [PciePtr, _c_u32, _c_uint, _P(_c_u64)]),
+    "nvt_pcie_register_write": (_c_int, [PciePtr, _c_u32, _c_uint, _c_u64]),
+    "nvt_pcie_aspm": (_c_int, [PciePtr, _P(_c_uint), _P(_c_uint)]),
+    "nvt_pcie_set_aspm": (_c_int, [PciePtr, _c_uint]),
+    "nvt_pcie_power_state": (_c_int, [PciePtr, _P(_c_uint)]),
+    "nvt_pcie_set_power_state": (_c_int, [PciePtr, _c_uint]),
+    "nvt_pcie_link": (_c_int, [PciePtr, _P(PcieLinkC)]),
+    "nvt_pcie_link_speed_name": (_c_str, [_c_uint]),
+    # subsystem.h
+    "nvt_subsystem_open": (_c_int, [CtrlPtr, _P(HooksC), _P(SubPtr)]),
+    "nvt_subsystem_close": (None, [SubPtr]),
+    "nvt_subsystem_shutdown_notify": (_c_int, [SubPtr, _c_int]),
+    "nvt_subsystem_reset": (_c_int, [SubPtr]),
+    "nvt_subsystem_poweroff": (_c_int, [SubPtr]),
+    "nvt_subsystem_poweron": (_c_int, [SubPtr]),
+    "nvt_subsystem_power_cycle": (_c_int, [SubPtr, _c_uint]),
+    # vmchannel.h
+    "nvt_vm_channel_available": (_c_int, []),
+    "nvt_vm_poweroff": (_c_int, [_c_str]),
+    "nvt_vm_poweron": (_c_int, [_c_str]),
+    "nvt_vm_set_smart_warning": (_c_int, [_c_str, _c_uint]),
     # ctrl.h
     "nvt_ctrl_open": (_c_int, [_c_str, _P(CtrlPtr)]),
     "nvt_ctrl_open_opts": (_c_int, [_c_str, _P(CtrlOptsC), _P(CtrlPtr)]),

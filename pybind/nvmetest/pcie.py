@@ -4,36 +4,13 @@ import ctypes
 import errno
 from dataclasses import dataclass
 
-from ._lib import BDF_LEN, PcieCapC, PcieInfoC, PciePtr, lib
+from ._lib import BDF_LEN, PcieCapC, PcieInfoC, PcieLinkC, PciePtr, lib
 from .errors import NvtError, call, name_arg, uint
 from .handle import Handle
 
 CONFIG_WIDTHS = (1, 2, 4)
-REGISTER_SIZES = (1, 2, 4, 8)
 ASPM_DISABLED, ASPM_L0S, ASPM_L1, ASPM_L0S_L1 = 0, 1, 2, 3
 D0, D1, D2, D3HOT = 0, 1, 2, 3
-
-
-class PcieLinkC(ctypes.Structure):
-    """struct nvt_pcie_link (pcie.h)."""
-    _fields_ = [("speed", ctypes.c_uint8), ("width", ctypes.c_uint8),
-                ("max_speed", ctypes.c_uint8), ("max_width", ctypes.c_uint8)]
-
-
-_u32, _uint, _P = ctypes.c_uint32, ctypes.c_uint, ctypes.POINTER
-for _name, _restype, _argtypes in (
-        ("nvt_pcie_read", ctypes.c_int, [PciePtr, _u32, ctypes.c_void_p, ctypes.c_size_t]),
-        ("nvt_pcie_write", ctypes.c_int, [PciePtr, _u32, ctypes.c_void_p, ctypes.c_size_t]),
-        ("nvt_pcie_register_read", ctypes.c_int, [PciePtr, _u32, _uint, _P(ctypes.c_uint64)]),
-        ("nvt_pcie_register_write", ctypes.c_int, [PciePtr, _u32, _uint, ctypes.c_uint64]),
-        ("nvt_pcie_aspm", ctypes.c_int, [PciePtr, _P(_uint), _P(_uint)]),
-        ("nvt_pcie_set_aspm", ctypes.c_int, [PciePtr, _uint]),
-        ("nvt_pcie_power_state", ctypes.c_int, [PciePtr, _P(_uint)]),
-        ("nvt_pcie_set_power_state", ctypes.c_int, [PciePtr, _uint]),
-        ("nvt_pcie_link", ctypes.c_int, [PciePtr, _P(PcieLinkC)]),
-        ("nvt_pcie_link_speed_name", ctypes.c_char_p, [_uint])):
-    getattr(lib, _name).restype = _restype
-    getattr(lib, _name).argtypes = _argtypes
 
 
 @dataclass(frozen=True)

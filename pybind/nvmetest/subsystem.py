@@ -14,34 +14,9 @@ import ctypes
 import errno
 import logging
 
-from ._lib import CtrlPtr, lib
+from ._lib import POWER_FN, HooksC, SubPtr, lib
 from .errors import call, uint
 from .handle import Handle
-
-
-class _Sub(ctypes.Structure):
-    pass
-
-
-SubPtr = ctypes.POINTER(_Sub)
-POWER_FN = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_char_p)
-
-
-class _HooksC(ctypes.Structure):
-    _fields_ = [("poweroff", POWER_FN), ("poweron", POWER_FN), ("ctx", ctypes.c_void_p)]
-
-
-for _name, _res, _args in (
-        ("nvt_subsystem_open", ctypes.c_int,
-         [CtrlPtr, ctypes.POINTER(_HooksC), ctypes.POINTER(SubPtr)]),
-        ("nvt_subsystem_close", None, [SubPtr]),
-        ("nvt_subsystem_shutdown_notify", ctypes.c_int, [SubPtr, ctypes.c_int]),
-        ("nvt_subsystem_reset", ctypes.c_int, [SubPtr]),
-        ("nvt_subsystem_poweroff", ctypes.c_int, [SubPtr]),
-        ("nvt_subsystem_poweron", ctypes.c_int, [SubPtr]),
-        ("nvt_subsystem_power_cycle", ctypes.c_int, [SubPtr, ctypes.c_uint])):
-    getattr(lib, _name).restype = _res
-    getattr(lib, _name).argtypes = _args
 
 
 def _power_fn(hook, what):
@@ -69,7 +44,7 @@ class Subsystem(Handle):
                 raise TypeError("power hooks must be callables taking the PCI address")
         hooks = None
         if poweroff is not None:
-            self._hooks = _HooksC(_power_fn(poweroff, "poweroff"),
+            self._hooks = HooksC(_power_fn(poweroff, "poweroff"),
                                   _power_fn(poweron, "poweron"), None)
             hooks = ctypes.byref(self._hooks)
         ptr = SubPtr()

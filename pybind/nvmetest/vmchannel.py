@@ -11,17 +11,8 @@ Failures raise NvtError with the library's errno: ENOTCONN (not in the test VM),
 ENOENT (not a controller of the VM), EALREADY (already off / on), EIO (QEMU
 refused), ETIMEDOUT.
 """
-import ctypes
-
 from ._lib import lib
 from .errors import call, name_arg, uint
-
-for _name, _argtypes in (("nvt_vm_channel_available", []),
-                         ("nvt_vm_poweroff", [ctypes.c_char_p]),
-                         ("nvt_vm_poweron", [ctypes.c_char_p]),
-                         ("nvt_vm_set_smart_warning", [ctypes.c_char_p, ctypes.c_uint])):
-    getattr(lib, _name).restype = ctypes.c_int
-    getattr(lib, _name).argtypes = _argtypes
 
 PORT_NAME = "org.nvmetest.qmp"
 CONTROLLERS = "/run/nvmetest/vm-controllers"

@@ -7,7 +7,7 @@ import warnings
 import pytest
 
 import nvme as d
-from helpers import NS1_LBA_SIZE, wait_msix
+from helpers import wait_msix
 
 
 def test_write_then_read_chained_on_the_qpair(nvme0n1, qpair, verify):

@@ -2,8 +2,6 @@
 """ioworker through the nvme module: pynvme's parameters and outputs."""
 import pytest
 
-import nvme as d
-
 
 def test_ioworker_io_count_read_and_result_fields(nvme0n1):
     r = nvme0n1.ioworker(io_size=8, lba_random=True, read_percentage=100, io_count=500,
