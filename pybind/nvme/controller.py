@@ -140,23 +140,23 @@ class Controller(Queue):
 
     # ---- registers ----
 
-    def __getitem__(self, offset):
-        """A 32-bit register; SystemError if it reads all ones (the device is gone)."""
+    @staticmethod
+    def _reg_offset(offset):
         if isinstance(offset, bool) or not isinstance(offset, int):
             raise TypeError(f"register offsets are ints, not {type(offset).__name__}")
         if offset % 4:
             raise ValueError(f"register offset {offset:#x} is not 4-byte aligned")
-        value = self._nvt.reg_read32(offset)
+        return offset
+
+    def __getitem__(self, offset):
+        """A 32-bit register; SystemError if it reads all ones (the device is gone)."""
+        value = self._nvt.reg_read32(self._reg_offset(offset))
         if value == 0xffffffff:
             raise SystemError(f"register {offset:#x} reads 0xffffffff: the device is gone")
         return value
 
     def __setitem__(self, offset, value):
-        if isinstance(offset, bool) or not isinstance(offset, int):
-            raise TypeError(f"register offsets are ints, not {type(offset).__name__}")
-        if offset % 4:
-            raise ValueError(f"register offset {offset:#x} is not 4-byte aligned")
-        self._nvt.reg_write32(offset, value)
+        self._nvt.reg_write32(self._reg_offset(offset), value)
 
     # ---- init steps for nvme_init_func ----
 
