@@ -61,6 +61,7 @@ class Controller(Queue):
         super().__init__()
         self._aers = 0         # AER completions no waitdone() has counted yet
         self._in_init = False
+        self._aer_set = False  # aer() was called (in nvme_init_func, say)
         self._pcie = None
         if isinstance(pcie, Pcie):
             self._pcie, dev = pcie, pcie.nvt
@@ -77,7 +78,8 @@ class Controller(Queue):
             raise TypeError("nvme_init_func must be None, True or a callable")
         self._nvt = created(NvmeEnumerateError, f"fail to create the controller {dev}",
                             nvmetest.Controller, dev, **kwargs)
-        self._nvt.set_aer_cb(aer_adapter(_aer_counter(weakref.ref(self)), None))
+        if not self._aer_set:
+            self.aer()
         register_controller(self)
 
     def close(self):
@@ -298,6 +300,7 @@ class Controller(Queue):
         is triggered"). The library keeps its AERs outstanding from the init on; in an
         nvme_init_func this also sends them."""
         self._nvt.set_aer_cb(aer_adapter(_aer_counter(weakref.ref(self)), cb))
+        self._aer_set = True
         if self._in_init:
             self._nvt.aer_arm()
         return self

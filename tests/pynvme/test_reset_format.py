@@ -105,15 +105,36 @@ def test_format_changes_the_lba_size_and_back(nvme0, qpair, buf):
     ns2.close()
 
 
-def test_aer_fires_on_temperature_threshold_and_waitdone_counts_it(nvme0, aer):
-    events = []
-    aer(lambda cdw0, status1: events.append(cdw0))
+def fire_temperature_aer(nvme0):
+    """A SMART AER from a temperature threshold below the current temperature, waited
+    for; then the threshold restored and the event unmasked again."""
     original = nvme0.getfeatures(0x4).waitdone() & 0xffff
     nvme0.setfeatures(0x0b, cdw11=0x1ff).waitdone()
     with pytest.warns(UserWarning, match="AER notification is triggered"):
         nvme0.setfeatures(0x4, cdw11=200).waitdone()     # below the current 323 K
         nvme0.waitdone()                                  # the AER itself
-    assert events and events[0] & 0xff == 0x01           # SMART / health status
     nvme0.setfeatures(0x4, cdw11=original).waitdone()
     smart = d.Buffer(512)
     nvme0.getlogpage(0x02, smart, 512).waitdone()         # RAE 0: unmask the event
+
+
+def test_aer_fires_on_temperature_threshold_and_waitdone_counts_it(nvme0, aer):
+    events = []
+    aer(lambda cdw0, status1: events.append(cdw0))
+    fire_temperature_aer(nvme0)
+    assert events and events[0] & 0xff == 0x01           # SMART / health status
+
+
+def test_aer_callback_given_in_the_init_function_is_kept(pcie):
+    events = []
+
+    def nvme_init(nvme0):
+        pynvme_init(nvme0, [], aer=False)
+        nvme0.aer(lambda cdw0, status1: events.append(cdw0))
+
+    nvme0 = d.Controller(pcie, nvme_init)
+    try:
+        fire_temperature_aer(nvme0)
+        assert events and events[0] & 0xff == 0x01
+    finally:
+        nvme0.close()
